@@ -1,0 +1,40 @@
+# Ticketing: `make dev` runs the whole system on one machine, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SERVICES := $(patsubst %/pyproject.toml,%,$(wildcard auth/pyproject.toml tickets/pyproject.toml orders/pyproject.toml expiration/pyproject.toml payments/pyproject.toml client/pyproject.toml))
+PACKAGES := ticketing_common $(SERVICES)
+STAMP := $(VENV)/.installed
+
+.PHONY: dev install test lint format bench clean-data
+
+dev: install
+	$(PY) -m ticketing_common.devstack
+
+install: $(STAMP)
+
+$(STAMP): constraints.txt $(wildcard */pyproject.toml)
+	@echo "==> installing into $(VENV) (pinned by constraints.txt)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		-e 'common[embedded,test]' $(foreach s,$(SERVICES),-e ./$(s))
+	@touch $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	MYPYPATH=$(subst $(eval) ,:,$(foreach s,common $(SERVICES),$(s)/src)) \
+		$(VENV)/bin/mypy $(foreach p,$(PACKAGES),-p $(p))
+
+test: lint
+	$(PY) -m pytest
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	$(PY) -m bench
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,124 @@
+"""The composition root every service shares: connections, outbox relay, listeners, health.
+
+A service calls `create_service_app` with its settings, routers and a `wire`
+hook that builds its own adapters and listeners from the opened connections.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ticketing_common.config import BaseServiceSettings
+from ticketing_common.errors import install_error_handlers
+from ticketing_common.logs import configure_logging, request_logging_middleware
+from ticketing_common.messaging import Listener, Publisher, connect_nats, ensure_stream
+from ticketing_common.mongo import Document, MongoClient, connect_mongo
+from ticketing_common.outbox import Outbox, OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything opened at start-up; lives on `app.state.runtime`."""
+
+    settings: BaseServiceSettings
+    mongo: MongoClient
+    db: AsyncDatabase[Document]
+    nats: NatsClient
+    js: JetStreamContext
+    publisher: Publisher
+    outbox: Outbox
+    relay: OutboxRelay
+    listeners: list[Listener[Any]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Wire = Callable[[FastAPI, Runtime], Awaitable[None]]
+
+
+async def _open_runtime(settings: BaseServiceSettings) -> Runtime:
+    mongo = connect_mongo(settings.mongo_uri)
+    db = mongo[settings.database_name]
+    nc = await connect_nats(settings.nats_url, settings.service_name)
+    js = nc.jetstream()
+    await ensure_stream(js)
+    publisher = Publisher(js)
+    outbox = Outbox(db["outbox"])
+    await outbox.ensure_indexes()
+    relay = OutboxRelay(outbox, publisher, settings.outbox_poll_seconds)
+    return Runtime(settings, mongo, db, nc, js, publisher, outbox, relay)
+
+
+def create_service_app(
+    settings: BaseServiceSettings,
+    *,
+    title: str,
+    routers: Sequence[APIRouter],
+    wire: Wire | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level)
+        runtime = await _open_runtime(settings)
+        app.state.runtime = runtime
+        if wire:
+            await wire(app, runtime)
+        runtime.relay.start()
+        for listener in runtime.listeners:
+            await listener.start()
+        log.info("service started")
+        try:
+            yield
+        finally:
+            for listener in runtime.listeners:
+                await listener.stop()
+            await runtime.relay.stop()
+            await runtime.nats.drain()
+            await runtime.mongo.close()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    app.state.settings = settings
+    app.middleware("http")(request_logging_middleware)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@health_router.get("/readyz")
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    checks = {"nats": runtime.nats.is_connected}
+    try:
+        await runtime.db.command("ping")
+        checks["mongo"] = True
+    except Exception:
+        checks["mongo"] = False
+    ready = all(checks.values())
+    return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)

@@ -1,0 +1,79 @@
+"""Typed events for every subject, and the registry that maps a subject to its model."""
+
+from __future__ import annotations
+
+from ticketing_common.events.catalog import (
+    EventCreated,
+    EventUpdated,
+    SeatDefinition,
+    TicketCreated,
+    TicketTypeDefinition,
+    TicketUpdated,
+)
+from ticketing_common.events.envelope import CamelModel, Event, new_event_id, utc_now
+from ticketing_common.events.expiration import ExpirationComplete
+from ticketing_common.events.orders import (
+    CancelReason,
+    OrderCancelled,
+    OrderCompleted,
+    OrderCreated,
+    OrderedTicket,
+    OrderItem,
+    OrderStatusValue,
+)
+from ticketing_common.events.payments import (
+    FailureReason,
+    PaymentCreated,
+    PaymentFailed,
+    PaymentRefunded,
+)
+from ticketing_common.events.subjects import STREAM_NAME, STREAM_SUBJECTS, Subject
+from ticketing_common.events.users import UserCreated
+
+EVENT_TYPES: dict[Subject, type[Event]] = {
+    model.subject: model
+    for model in (
+        UserCreated,
+        EventCreated,
+        EventUpdated,
+        TicketCreated,
+        TicketUpdated,
+        OrderCreated,
+        OrderCancelled,
+        OrderCompleted,
+        ExpirationComplete,
+        PaymentCreated,
+        PaymentFailed,
+        PaymentRefunded,
+    )
+}
+
+__all__ = [
+    "EVENT_TYPES",
+    "STREAM_NAME",
+    "STREAM_SUBJECTS",
+    "CamelModel",
+    "CancelReason",
+    "Event",
+    "EventCreated",
+    "EventUpdated",
+    "ExpirationComplete",
+    "FailureReason",
+    "OrderCancelled",
+    "OrderCompleted",
+    "OrderCreated",
+    "OrderItem",
+    "OrderStatusValue",
+    "OrderedTicket",
+    "PaymentCreated",
+    "PaymentFailed",
+    "PaymentRefunded",
+    "SeatDefinition",
+    "Subject",
+    "TicketCreated",
+    "TicketTypeDefinition",
+    "TicketUpdated",
+    "UserCreated",
+    "new_event_id",
+    "utc_now",
+]

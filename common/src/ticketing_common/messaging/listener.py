@@ -1,0 +1,144 @@
+"""The listener base: a durable pull consumer that validates, de-duplicates and acks.
+
+A concrete listener names its event type and implements `handle`; the base class
+acks on success, naks with back-off on an exception, and terminates a payload
+that fails validation so it is not redelivered forever. With `idempotent = True`
+(the default) the processed-event record is written in the same transaction as
+the handler's effect, so a redelivery after a crash applies nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from abc import ABC, abstractmethod
+from typing import ClassVar, Generic, TypeVar
+
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from pydantic import ValidationError
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ticketing_common.events import STREAM_NAME, Event
+from ticketing_common.logs import event_context
+from ticketing_common.mongo import Document, in_transaction
+
+E = TypeVar("E", bound=Event)
+log = logging.getLogger(__name__)
+
+PROCESSED_EVENTS = "processed_events"
+
+
+class RetryLater(Exception):
+    """Raised by a handler whose event came too early (e.g. a version gap); retried later."""
+
+
+def redelivery_delay(attempt: int) -> float:
+    """Back-off before redelivery: 0.5 s doubling per attempt, capped at 30 s."""
+    return float(min(30.0, 0.5 * 2 ** max(0, attempt - 1)))
+
+
+class Listener(ABC, Generic[E]):
+    event_type: ClassVar[type[Event]]
+    idempotent: ClassVar[bool] = True
+    batch_size: ClassVar[int] = 16
+
+    def __init__(self, service: str, js: JetStreamContext, db: AsyncDatabase[Document]) -> None:
+        self.service = service
+        self.js = js
+        self.db = db
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def subject(self) -> str:
+        return str(self.event_type.subject)
+
+    @property
+    def durable(self) -> str:
+        return f"{self.service}-{self.subject.replace('.', '-')}"
+
+    @abstractmethod
+    async def handle(self, event: E, session: AsyncClientSession | None) -> None:
+        """Apply the event; `session` is the open transaction when `idempotent` is set."""
+
+    async def start(self) -> None:
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            filter_subject=self.subject,
+            ack_wait=30,
+            max_ack_pending=1000,
+        )
+        subscription = await self.js.pull_subscribe(
+            self.subject, durable=self.durable, stream=STREAM_NAME, config=config
+        )
+        self._task = asyncio.create_task(self._consume(subscription), name=self.durable)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _consume(self, subscription: JetStreamContext.PullSubscription) -> None:
+        while True:
+            try:
+                messages = await subscription.fetch(self.batch_size, timeout=1)
+            except (NatsTimeoutError, TimeoutError):
+                continue
+            except Exception:
+                log.exception("fetch failed", extra={"durable": self.durable})
+                await asyncio.sleep(1)
+                continue
+            for msg in messages:
+                await self.process(msg)
+
+    async def process(self, msg: Msg) -> None:
+        try:
+            event = self.event_type.model_validate_json(msg.data)
+        except ValidationError as exc:
+            log.error(
+                "malformed event terminated",
+                extra={"durable": self.durable, "error": str(exc)[:500]},
+            )
+            await msg.term()
+            return
+        with event_context(event.id):
+            try:
+                await self._apply(event)  # type: ignore[arg-type]
+            except RetryLater as exc:
+                await self._nak(msg, f"retry later: {exc}")
+            except Exception:
+                log.exception("event handling failed", extra={"durable": self.durable})
+                await self._nak(msg, "error")
+            else:
+                await msg.ack()
+
+    async def _nak(self, msg: Msg, why: str) -> None:
+        attempt = msg.metadata.num_delivered or 1
+        delay = redelivery_delay(attempt)
+        log.info("event redelivery scheduled", extra={"why": why, "delay": delay})
+        await msg.nak(delay=delay)
+
+    async def _apply(self, event: E) -> None:
+        if not self.idempotent:
+            await self.handle(event, None)
+            return
+
+        async def record_and_handle(session: AsyncClientSession) -> None:
+            # Look first: a failed insert would abort the transaction. A duplicate racing
+            # past this check fails on the unique _id, is naked, and is skipped next time.
+            record_id = f"{self.durable}:{event.id}"
+            processed = self.db[PROCESSED_EVENTS]
+            if await processed.find_one({"_id": record_id}, session=session):
+                log.info("duplicate event skipped", extra={"durable": self.durable})
+                return
+            await processed.insert_one({"_id": record_id, "at": event.occurred_at}, session=session)
+            await self.handle(event, session)
+
+        await in_transaction(self.db.client, record_and_handle)

@@ -1,0 +1,37 @@
+"""Connecting to NATS and declaring the one TICKETING stream."""
+
+from __future__ import annotations
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from nats.js.api import StreamConfig
+from nats.js.errors import NotFoundError
+
+from ticketing_common.events import STREAM_NAME, STREAM_SUBJECTS
+
+
+async def connect_nats(url: str, name: str) -> NatsClient:
+    return await nats.connect(url, name=name, max_reconnect_attempts=-1, connect_timeout=5)
+
+
+def stream_config() -> StreamConfig:
+    # Scheduled messages carry expirations; the duplicate window turns a re-sent
+    # Nats-Msg-Id (outbox retry, redelivered command) into a no-op.
+    return StreamConfig(
+        name=STREAM_NAME,
+        subjects=STREAM_SUBJECTS,
+        allow_msg_schedules=True,
+        duplicate_window=120.0,
+    )
+
+
+async def ensure_stream(js: JetStreamContext) -> None:
+    """Create the stream, or bring an existing one up to the expected configuration."""
+    config = stream_config()
+    try:
+        await js.stream_info(STREAM_NAME)
+    except NotFoundError:
+        await js.add_stream(config)
+    else:
+        await js.update_stream(config)
