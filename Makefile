@@ -17,6 +17,7 @@ $(STAMP): constraints.txt $(wildcard */pyproject.toml)
 	@echo "==> installing into $(VENV) (pinned by constraints.txt)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		--config-settings editable_mode=compat \
 		-e 'common[embedded,test]' $(foreach s,$(SERVICES),-e ./$(s))
 	@touch $(STAMP)
 

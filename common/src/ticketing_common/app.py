@@ -52,7 +52,7 @@ async def _open_runtime(settings: BaseServiceSettings) -> Runtime:
     db = mongo[settings.database_name]
     nc = await connect_nats(settings.nats_url, settings.service_name)
     js = nc.jetstream()
-    await ensure_stream(js)
+    await ensure_stream(js, settings.nats_stream_replicas)
     publisher = Publisher(js)
     outbox = Outbox(db["outbox"])
     await outbox.ensure_indexes()

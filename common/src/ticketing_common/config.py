@@ -21,6 +21,8 @@ class BaseServiceSettings(BaseSettings):
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_db: str = ""
     nats_url: str = "nats://127.0.0.1:4222"
+    # 3 on a clustered JetStream (Kubernetes); 1 on a single server.
+    nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     jwt_key: SecretStr = Field(min_length=32)
     jwt_audience: str = "ticketing"
     jwt_ttl_seconds: int = Field(default=8 * 3600, gt=0)

@@ -52,6 +52,7 @@ class Listener(ABC, Generic[E]):
         self.js = js
         self.db = db
         self._task: asyncio.Task[None] | None = None
+        self._subscription: JetStreamContext.PullSubscription | None = None
 
     @property
     def subject(self) -> str:
@@ -74,16 +75,20 @@ class Listener(ABC, Generic[E]):
             ack_wait=30,
             max_ack_pending=1000,
         )
-        subscription = await self.js.pull_subscribe(
+        self._subscription = await self.js.pull_subscribe(
             self.subject, durable=self.durable, stream=STREAM_NAME, config=config
         )
-        self._task = asyncio.create_task(self._consume(subscription), name=self.durable)
+        self._task = asyncio.create_task(self._consume(self._subscription), name=self.durable)
 
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._subscription:
+            # Leaves the durable consumer in place; only this process stops pulling.
+            with contextlib.suppress(Exception):
+                await self._subscription.unsubscribe()
 
     async def _consume(self, subscription: JetStreamContext.PullSubscription) -> None:
         while True:

@@ -15,7 +15,7 @@ async def connect_nats(url: str, name: str) -> NatsClient:
     return await nats.connect(url, name=name, max_reconnect_attempts=-1, connect_timeout=5)
 
 
-def stream_config() -> StreamConfig:
+def stream_config(replicas: int = 1) -> StreamConfig:
     # Scheduled messages carry expirations; the duplicate window turns a re-sent
     # Nats-Msg-Id (outbox retry, redelivered command) into a no-op.
     return StreamConfig(
@@ -23,12 +23,13 @@ def stream_config() -> StreamConfig:
         subjects=STREAM_SUBJECTS,
         allow_msg_schedules=True,
         duplicate_window=120.0,
+        num_replicas=replicas,
     )
 
 
-async def ensure_stream(js: JetStreamContext) -> None:
+async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> None:
     """Create the stream, or bring an existing one up to the expected configuration."""
-    config = stream_config()
+    config = stream_config(replicas)
     try:
         await js.stream_info(STREAM_NAME)
     except NotFoundError:

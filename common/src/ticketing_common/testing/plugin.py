@@ -123,7 +123,7 @@ async def nats_client(embedded_servers: Endpoints) -> AsyncIterator[NatsClient]:
     nc = await connect_nats(embedded_servers.nats_url, "tests")
     await ensure_stream(nc.jetstream())
     yield nc
-    await nc.drain()
+    await nc.close()
 
 
 @pytest.fixture

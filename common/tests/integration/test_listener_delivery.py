@@ -1,0 +1,119 @@
+"""The listener base on real NATS and Mongo: ack, retry with back-off, terminate, de-dup."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+import pytest
+from nats.aio.client import Client as NatsClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ticketing_common.events import STREAM_NAME, Event, UserCreated
+from ticketing_common.messaging import Listener, Publisher
+from ticketing_common.mongo import Document, MongoClient
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+Database = AsyncDatabase[Document]
+
+
+class CountingListener(Listener[UserCreated]):
+    """Counts users into Mongo; fails the first `failures` attempts to show redelivery."""
+
+    event_type: ClassVar[type[Event]] = UserCreated
+
+    def __init__(self, *args: object, failures: int = 0) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.failures = failures
+        self.attempts = 0
+
+    async def handle(self, event: UserCreated, session: AsyncClientSession | None) -> None:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise RuntimeError("transient failure")
+        await self.db["seen"].update_one(
+            {"_id": event.user_id}, {"$inc": {"count": 1}}, upsert=True, session=session
+        )
+
+
+async def _wait_for(condition: Callable[[], Awaitable[bool]]) -> None:
+    async with asyncio.timeout(10):
+        while not await condition():
+            await asyncio.sleep(0.05)
+
+
+async def _consumer_idle(nc: NatsClient, durable: str) -> bool:
+    info = await nc.jetstream().consumer_info(STREAM_NAME, durable)
+    return info.num_pending == 0 and info.num_ack_pending == 0
+
+
+@pytest.fixture
+def db(mongo_client: MongoClient, database_name: str) -> Database:
+    return mongo_client[database_name]
+
+
+async def test_redelivered_event_is_applied_once(clean_stream: NatsClient, db: Database) -> None:
+    js = clean_stream.jetstream()
+    listener = CountingListener("svc", js, db)
+    await listener.start()
+    try:
+        event = UserCreated(user_id="u1", email="a@example.com")
+        # Same event id under two message ids: what a redelivery after the
+        # broker's duplicate window looks like.
+        await Publisher(js).publish_raw("user.created", event.to_json(), "m1")
+        await Publisher(js).publish_raw("user.created", event.to_json(), "m2")
+
+        async def both_handled() -> bool:
+            return await _consumer_idle(clean_stream, listener.durable)
+
+        await _wait_for(both_handled)
+        seen = await db["seen"].find_one({"_id": "u1"})
+        assert seen is not None
+        assert seen["count"] == 1
+        assert await db["processed_events"].count_documents({}) == 1
+    finally:
+        await listener.stop()
+
+
+async def test_failing_handler_is_retried_until_it_succeeds(
+    clean_stream: NatsClient, db: Database
+) -> None:
+    js = clean_stream.jetstream()
+    listener = CountingListener("svc", js, db, failures=2)
+    await listener.start()
+    try:
+        await Publisher(js).publish(UserCreated(user_id="u2", email="b@example.com"))
+
+        async def applied() -> bool:
+            return await db["seen"].find_one({"_id": "u2"}) is not None
+
+        await _wait_for(applied)
+        assert listener.attempts == 3
+    finally:
+        await listener.stop()
+
+
+async def test_malformed_payload_is_terminated_and_later_events_flow(
+    clean_stream: NatsClient,
+    db: Database,
+) -> None:
+    js = clean_stream.jetstream()
+    listener = CountingListener("svc", js, db)
+    await listener.start()
+    try:
+        await Publisher(js).publish_raw("user.created", b'{"userId": 42}', "bad-1")
+        await Publisher(js).publish_raw("user.created", b"not json at all", "bad-2")
+        await Publisher(js).publish(UserCreated(user_id="u3", email="c@example.com"))
+
+        async def settled() -> bool:
+            return await _consumer_idle(clean_stream, listener.durable)
+
+        await _wait_for(settled)
+        info = await js.consumer_info(STREAM_NAME, listener.durable)
+        assert info.num_redelivered == 0
+        assert listener.attempts == 1
+        assert await db["seen"].count_documents({}) == 1
+    finally:
+        await listener.stop()

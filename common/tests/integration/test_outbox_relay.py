@@ -1,0 +1,110 @@
+"""Outbox against the real Mongo and NATS: a publish that fails after commit is not lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js.api import ConsumerConfig, DeliverPolicy
+
+from ticketing_common.events import STREAM_NAME, UserCreated
+from ticketing_common.messaging import Publisher, connect_nats
+from ticketing_common.mongo import MongoClient, in_transaction
+from ticketing_common.outbox import (
+    EmbeddedOutboxRelay,
+    Outbox,
+    OutboxRelay,
+    pending_events_update,
+)
+from ticketing_common.testing.plugin import Endpoints
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def _stream_messages(nc: NatsClient, subject: str) -> list[dict[str, object]]:
+    js = nc.jetstream()
+    sub = await js.pull_subscribe(
+        subject, stream=STREAM_NAME, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+    )
+    messages: list[dict[str, object]] = []
+    try:
+        while batch := await sub.fetch(50, timeout=1):
+            messages.extend(json.loads(m.data) for m in batch)
+    except TimeoutError:
+        pass
+    await sub.unsubscribe()
+    return messages
+
+
+async def test_event_committed_while_nats_is_down_is_published_by_the_next_relay_pass(
+    mongo_client: MongoClient,
+    clean_stream: NatsClient,
+    embedded_servers: Endpoints,
+    database_name: str,
+) -> None:
+    outbox = Outbox(mongo_client[database_name]["outbox"])
+    await outbox.ensure_indexes()
+    event = UserCreated(user_id="u1", email="ada@example.com")
+
+    async def save(session: object) -> None:
+        await mongo_client[database_name]["users"].insert_one({"_id": "u1"}, session=session)
+        await outbox.add(session, event)  # type: ignore[arg-type]
+
+    await in_transaction(mongo_client, save)
+
+    # The process "crashes" between commit and publish: its connection is gone.
+    dead = await connect_nats(embedded_servers.nats_url, "doomed")
+    await dead.close()
+    with pytest.raises(Exception):  # noqa: B017, PT011 - any publish failure will do
+        await OutboxRelay(outbox, Publisher(dead.jetstream())).publish_pending()
+    assert await outbox.collection.count_documents({"sentAt": None}) == 1
+
+    # After restart the relay finds the unsent event and publishes it, once.
+    relay = OutboxRelay(outbox, Publisher(clean_stream.jetstream()))
+    assert await relay.publish_pending() == 1
+    assert await relay.publish_pending() == 0
+    delivered = await _stream_messages(clean_stream, "user.created")
+    assert [m["id"] for m in delivered] == [event.id]
+    assert delivered[0]["email"] == "ada@example.com"
+
+
+async def test_republishing_an_event_id_is_deduplicated_by_the_stream(
+    mongo_client: MongoClient, clean_stream: NatsClient, database_name: str
+) -> None:
+    # The relay may publish and then crash before marking the event sent.
+    outbox = Outbox(mongo_client[database_name]["outbox"])
+    event = UserCreated(user_id="u2", email="grace@example.com")
+
+    async def save(session: object) -> None:
+        await outbox.add(session, event)  # type: ignore[arg-type]
+
+    await in_transaction(mongo_client, save)
+    relay = OutboxRelay(outbox, Publisher(clean_stream.jetstream()))
+    await relay.publish_pending()
+    await outbox.collection.update_one({"_id": event.id}, {"$set": {"sentAt": None}})
+    await relay.publish_pending()
+    assert len(await _stream_messages(clean_stream, "user.created")) == 1
+
+
+async def test_embedded_pending_events_are_published_and_pulled(
+    mongo_client: MongoClient, clean_stream: NatsClient, database_name: str
+) -> None:
+    orders = mongo_client[database_name]["orders"]
+    first = UserCreated(user_id="u3", email="a@example.com")
+    second = UserCreated(user_id="u4", email="b@example.com")
+    await orders.insert_one({"_id": "o1", "status": "created"})
+    await orders.update_one(
+        {"_id": "o1"}, {"$set": {"status": "cancelled"}, "$push": pending_events_update(first)}
+    )
+    await orders.update_one({"_id": "o1"}, {"$push": pending_events_update(second)})
+
+    relay = EmbeddedOutboxRelay(orders, Publisher(clean_stream.jetstream()))
+    await relay.ensure_indexes()
+    assert await relay.publish_pending() == 2
+    document = await orders.find_one({"_id": "o1"})
+    assert document is not None
+    assert document["pendingEvents"] == []
+    assert document["status"] == "cancelled"
+    delivered = await _stream_messages(clean_stream, "user.created")
+    assert [m["id"] for m in delivered] == [first.id, second.id]

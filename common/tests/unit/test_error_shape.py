@@ -1,0 +1,82 @@
+"""Every error leaves a service as {"errors": [{"message", "field"?}]} with a 4xx/5xx status."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from ticketing_common.errors import BadRequest, NotFound, install_error_handlers
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+class Venue(BaseModel):
+    name: str = Field(min_length=1)
+
+
+class Body(BaseModel):
+    title: str = Field(min_length=1)
+    venue: Venue
+
+
+def _app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/things")
+    async def create(body: Body) -> dict[str, str]:
+        if body.title == "taken":
+            raise BadRequest("Title in use", "title")
+        return {"title": body.title}
+
+    @app.get("/things/{thing_id}")
+    async def show(thing_id: str) -> dict[str, str]:
+        raise NotFound()
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret detail")
+
+    return app
+
+
+async def _call(method: str, path: str, **kwargs: object) -> httpx.Response:
+    transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_validation_error_names_the_nested_field() -> None:
+    response = await _call("POST", "/things", json={"title": "x", "venue": {"name": ""}})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "venue.name"
+
+
+async def test_malformed_json_is_a_400_in_the_error_shape() -> None:
+    response = await _call(
+        "POST", "/things", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"]
+
+
+async def test_app_error_carries_message_and_field() -> None:
+    response = await _call("POST", "/things", json={"title": "taken", "venue": {"name": "Hall"}})
+    assert response.status_code == 400
+    assert response.json() == {"errors": [{"message": "Title in use", "field": "title"}]}
+
+
+async def test_not_found_and_unknown_route_share_the_shape() -> None:
+    assert (await _call("GET", "/things/1")).json() == {"errors": [{"message": "Not found"}]}
+    unknown = await _call("GET", "/nowhere")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"errors": [{"message": "Not Found"}]}
+
+
+async def test_unexpected_error_is_a_500_without_internals() -> None:
+    response = await _call("GET", "/boom")
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    assert response.json() == {"errors": [{"message": "Something went wrong"}]}
