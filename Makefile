@@ -35,7 +35,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(ONLY)
 
 clean-data:
 	rm -rf .data

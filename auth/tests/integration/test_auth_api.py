@@ -62,6 +62,12 @@ async def test_signup_sets_an_httponly_session_and_publishes_user_created(
     assert [(e["userId"], e["email"]) for e in events] == [(body["id"], "ada@example.com")]
 
 
+async def test_ready_once_mongo_and_nats_answer(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"ready": True, "nats": True, "mongo": True}
+
+
 async def test_current_user_follows_the_cookie(client: httpx.AsyncClient) -> None:
     signed_up = (await _signup(client)).json()
     me = await client.get("/api/users/currentuser")
