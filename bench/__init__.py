@@ -1,0 +1,1 @@
+"""Benchmarks: each module has `async def run(report: dict) -> None`."""
