@@ -18,7 +18,7 @@ $(STAMP): constraints.txt $(wildcard */pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt \
 		--config-settings editable_mode=compat \
-		-e 'common[embedded,test]' $(foreach s,$(SERVICES),-e ./$(s))
+		-e 'common[embedded,test]' $(foreach s,$(SERVICES),-e './$(s)$(if $(filter client,$(s)),[test])')
 	@touch $(STAMP)
 
 lint: install
@@ -27,7 +27,15 @@ lint: install
 	MYPYPATH=$(subst $(eval) ,:,$(foreach s,common $(SERVICES),$(s)/src)) \
 		$(VENV)/bin/mypy $(foreach p,$(PACKAGES),-p $(p))
 
-test: lint
+# The browser test of the client drives Debian's chromium (no browser download).
+CHROMIUM ?= /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser test"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: lint $(CHROMIUM)
 	$(PY) -m pytest
 
 format: install

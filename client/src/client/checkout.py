@@ -1,0 +1,89 @@
+"""What the checkout page shows: order lines named from the event, the test cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from client.shapes import Json, first, seat_sections, ticket_types
+
+# Stripe test cards that localstripe (the dev and test provider) knows; the payments
+# service turns `tok_visa` into the matching payment method.
+TEST_CARDS = (
+    ("tok_visa", "Visa •••• 4242 — succeeds"),
+    ("pm_card_visa", "Visa •••• 4242 (payment method) — succeeds"),
+    ("pm_card_visa_chargeDeclined", "Visa •••• 0002 — declined"),
+    ("pm_card_chargeCustomerFail", "Visa •••• 0341 — charge fails"),
+)
+OPEN_STATUSES = ("created", "awaiting:payment")
+
+
+def payment_body(order_id: str, card: str) -> dict[str, str]:
+    """`tok_...` travels as the original API's `token`, `pm_...` as `paymentMethod`."""
+    key = "paymentMethod" if card.startswith("pm_") else "token"
+    return {"orderId": order_id, key: card}
+
+
+@dataclass
+class OrderLine:
+    label: str
+    quantity: int
+    unit_price: Any
+    total: Any
+
+
+def _multiply(price: Any, quantity: int) -> Any:
+    try:
+        return Decimal(str(price)) * quantity
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _names(event: Json | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Ticket type names and seat descriptions by id, from the event's definition."""
+    type_names = {str(t.get("id")): str(t.get("name")) for t in ticket_types(event or {})}
+    seat_names = {
+        seat.id: f"{section.name} row {row.label} seat {seat.label}".strip()
+        for section in seat_sections(event or {})
+        for row in section.rows
+        for seat in row.seats
+    }
+    return type_names, seat_names
+
+
+def order_lines(order: Json, event: Json | None) -> list[OrderLine]:
+    """One line per item, named by ticket type and seat when the event is known."""
+    ticket = first(order, "ticket")
+    if isinstance(ticket, dict):
+        title = str(first(ticket, "title", default="Resale ticket"))
+        price = first(ticket, "price")
+        return [OrderLine(title, 1, price, price)]
+    type_names, seat_names = _names(event)
+    lines = []
+    for item in first(order, "items", default=[]) or []:
+        type_id = str(first(item, "ticketTypeId", default=""))
+        label = str(first(item, "ticketTypeName", "name", default=type_names.get(type_id, type_id)))
+        seat_id = first(item, "seatId")
+        if seat_id:
+            label = f"{label} — {seat_names.get(str(seat_id), seat_id)}"
+        quantity = int(first(item, "quantity", default=1))
+        unit_price = first(item, "unitPrice", "price")
+        lines.append(OrderLine(label, quantity, unit_price, _multiply(unit_price, quantity)))
+    return lines
+
+
+def issued_tickets(order: Json, event: Json | None = None) -> list[Json]:
+    """The order's tickets with their keys, each given a readable `label`."""
+    tickets = first(order, "tickets", "issuedTickets", default=[])
+    if not isinstance(tickets, list):
+        return []
+    type_names, seat_names = _names(event)
+    listing = first(first(order, "ticket"), "title")
+    labelled = []
+    for ticket in (t for t in tickets if isinstance(t, dict)):
+        type_id, seat_id = first(ticket, "ticketTypeId"), first(ticket, "seatId")
+        parts = [type_names.get(str(type_id), type_id), seat_names.get(str(seat_id), seat_id)]
+        label = " — ".join(str(p) for p in parts if p) or listing or "Ticket"
+        labelled.append({**ticket, "label": label})
+    return labelled

@@ -1,0 +1,71 @@
+// Live availability on the event page: seat colours and remaining counts follow the
+// server-sent events of GET /api/availability/:eventId/stream (through the gateway).
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-event-id]");
+  if (!root) { return; }
+  var eventId = root.getAttribute("data-event-id");
+
+  function pick(obj, keys) {
+    for (var i = 0; i < keys.length; i++) {
+      if (obj && obj[keys[i]] !== undefined && obj[keys[i]] !== null) { return obj[keys[i]]; }
+    }
+    return undefined;
+  }
+  // Accepts [{id, state}] or {id: state} or {id: {state}}; calls fn(key, value).
+  function each(value, keyNames, valueNames, fn) {
+    if (Array.isArray(value)) {
+      value.forEach(function (e) { var k = pick(e, keyNames); if (k !== undefined) { fn(String(k), pick(e, valueNames)); } });
+    } else if (value && typeof value === "object") {
+      Object.keys(value).forEach(function (k) {
+        var v = value[k];
+        fn(k, v && typeof v === "object" ? pick(v, valueNames) : v);
+      });
+    }
+  }
+  function setSeat(id, state) {
+    if (typeof state !== "string") { return; }
+    document.querySelectorAll('[data-seat-id="' + CSS.escape(id) + '"]').forEach(function (seat) {
+      var box = seat.querySelector("input");
+      seat.className = "seat seat--" + state;
+      seat.title = seat.title.replace(/: \w+$/, ": " + state);
+      if (box) {
+        box.disabled = state !== "available";
+        if (box.disabled) { box.checked = false; }
+      }
+    });
+    countSelected();
+  }
+  function setRemaining(id, remaining) {
+    if (typeof remaining !== "number") { return; }
+    document.querySelectorAll('[data-remaining-for="' + CSS.escape(id) + '"]').forEach(function (el) {
+      el.textContent = String(remaining);
+    });
+  }
+  function apply(payload) {
+    if (!payload || typeof payload !== "object") { return; }
+    each(pick(payload, ["ticketTypes", "types", "remaining"]), ["ticketTypeId", "id"], ["remaining", "available"], setRemaining);
+    each(pick(payload, ["seats", "seatStates"]), ["seatId", "id"], ["state", "status"], setSeat);
+    // A single change: {seatId, state} / {ticketTypeId, remaining} / {seatIds: [...], state}.
+    if (payload.seatId) { setSeat(String(payload.seatId), pick(payload, ["state", "status"])); }
+    (payload.seatIds || []).forEach(function (id) { setSeat(String(id), pick(payload, ["state", "status"])); });
+    if (payload.ticketTypeId) { setRemaining(String(payload.ticketTypeId), payload.remaining); }
+  }
+  function countSelected() {
+    var counter = document.querySelector("[data-selected-count]");
+    if (counter) { counter.textContent = String(document.querySelectorAll('.seat-form input[name="seat"]:checked').length); }
+  }
+  document.addEventListener("change", function (e) { if (e.target && e.target.name === "seat") { countSelected(); } });
+
+  if (!window.EventSource) { return; }
+  var source = new EventSource("/api/availability/" + encodeURIComponent(eventId) + "/stream");
+  function onMessage(message) {
+    try { apply(JSON.parse(message.data)); } catch (err) { /* not JSON: a keep-alive or comment */ }
+  }
+  source.onmessage = onMessage;
+  // The stream may name its events; listen to the likely names too.
+  ["availability", "snapshot", "update", "change", "seat", "seats"].forEach(function (name) {
+    source.addEventListener(name, onMessage);
+  });
+  window.addEventListener("beforeunload", function () { source.close(); });
+})();
