@@ -71,11 +71,11 @@ def _has_main(service: str) -> bool:
         return False
 
 
-def dev_jwt_key(settings: StackSettings) -> str:
-    """A development signing key, kept under the data directory so sessions survive restarts."""
+def dev_secret(settings: StackSettings, name: str) -> str:
+    """A development secret, kept under the data directory so it survives restarts."""
     if settings.in_memory:
         return secrets.token_urlsafe(48)
-    key_file = settings.data_dir / "dev-jwt-key"
+    key_file = settings.data_dir / f"dev-{name}"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
@@ -142,7 +142,9 @@ def application_parts(settings: StackSettings) -> list[Part]:
     service_env = {
         "MONGO_URI": f"mongodb://{host}:{settings.mongo_port}/?directConnection=true",
         "NATS_URL": f"nats://{host}:{settings.nats_port}",
-        "JWT_KEY": dev_jwt_key(settings),
+        "JWT_KEY": dev_secret(settings, "jwt-key"),
+        "TICKET_KEY_SECRET": dev_secret(settings, "ticket-key-secret"),
+        "STRIPE_WEBHOOK_SECRET": dev_secret(settings, "stripe-webhook-secret"),
         "LOG_LEVEL": settings.log_level,
         "STRIPE_API_BASE": f"http://{host}:{settings.stripe_port}",
         "STRIPE_SECRET_KEY": "sk_test_embedded",

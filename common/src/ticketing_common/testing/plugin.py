@@ -21,7 +21,7 @@ from nats.aio.client import Client as NatsClient
 from nats.js.errors import NotFoundError
 
 from ticketing_common.devstack import StackSettings, Supervisor
-from ticketing_common.devstack.parts import application_parts, infrastructure_parts
+from ticketing_common.devstack.parts import build_parts, infrastructure_parts
 from ticketing_common.events import STREAM_NAME
 from ticketing_common.messaging import connect_nats, ensure_stream
 from ticketing_common.mongo import MongoClient, connect_mongo
@@ -85,24 +85,16 @@ def embedded_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpo
 
 
 @pytest.fixture(scope="session")
-def running_stack(
-    embedded_servers: Endpoints, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """Every installed service and the gateway, on the session's servers; yields the gateway URL."""
+def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole system behind the gateway, on servers of its own; yields the gateway URL.
+
+    Its own broker and database keep integration tests (which purge the stream and
+    drop consumers) from disturbing the services' durable consumers.
+    """
     settings = _stack_settings(tmp_path_factory.mktemp("stack"))
-    mongo_port = int(embedded_servers.mongo_uri.split(":")[2].split("/")[0])
-    nats_port = int(embedded_servers.nats_url.rsplit(":", 1)[1])
-    stripe_port = int(embedded_servers.stripe_url.rsplit(":", 1)[1])
-    settings = settings.model_copy(
-        update={
-            "mongo_port": mongo_port,
-            "nats_port": nats_port,
-            "stripe_port": stripe_port,
-            "extra_env": {"JWT_KEY": TEST_JWT_KEY},
-        }
-    )
+    settings = settings.model_copy(update={"extra_env": {"JWT_KEY": TEST_JWT_KEY}})
     supervisor = Supervisor(
-        application_parts(settings), settings.data_dir / "logs", "127.0.0.1", lambda _: None
+        build_parts(settings), settings.data_dir / "logs", "127.0.0.1", lambda _: None
     )
     try:
         supervisor.start_all()

@@ -1,0 +1,1 @@
+"""The orders service: the authority on availability, holds, orders and issued tickets."""

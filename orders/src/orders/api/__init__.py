@@ -1,0 +1,1 @@
+"""HTTP routes: orders (holds, lifecycle, check-in) and live availability."""

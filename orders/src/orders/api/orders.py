@@ -1,0 +1,95 @@
+"""Routes under /api/orders: take a hold, list and read orders, cancel, check in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from orders.api.deps import ContextDep
+from orders.api.schemas import HoldRequest, OrderOut, VerifyOut, VerifyRequest
+from orders.domain.order import Order
+from orders.handlers.checkin import NotOrganizer, verify_ticket
+from orders.handlers.holds import Hold, hold_general, hold_listing
+from orders.handlers.lifecycle import OrderNotFound, cancel_order
+from orders.handlers.seats import hold_seats, hold_together
+from ticketing_common.auth import CurrentUser
+from ticketing_common.errors import Forbidden, NotFound
+from ticketing_common.events import utc_now
+
+router = APIRouter(prefix="/api/orders", tags=["orders"])
+
+
+async def _take_hold(body: HoldRequest, user_id: str, ctx: ContextDep) -> Hold:
+    now = utc_now()
+    if body.ticket_id is not None:
+        return await hold_listing(ctx, user_id, body.ticket_id, now)
+    assert body.event_id is not None
+    if body.items is not None:
+        wanted: dict[str, int] = {}
+        for item in body.items:
+            wanted[item.ticket_type_id] = wanted.get(item.ticket_type_id, 0) + item.quantity
+        return await hold_general(ctx, user_id, body.event_id, wanted, now)
+    if body.seats is not None:
+        return await hold_seats(ctx, user_id, body.event_id, body.seats, now)
+    assert body.ticket_type_id is not None
+    assert body.quantity is not None
+    return await hold_together(ctx, user_id, body.event_id, body.ticket_type_id, body.quantity, now)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_order(body: HoldRequest, user: CurrentUser, ctx: ContextDep) -> OrderOut:
+    hold = await _take_hold(body, user.id, ctx)
+    return OrderOut.of(hold.order, hold.notice)
+
+
+@router.get("")
+async def list_orders(
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    ctx: ContextDep,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(20, ge=1, le=100, alias="pageSize"),
+) -> list[OrderOut]:
+    orders, total = await ctx.orders.of_user(user.id, (page - 1) * page_size, page_size)
+    response.headers["X-Total-Count"] = str(total)
+    links = []
+    if page * page_size < total:
+        next_url = request.url.include_query_params(page=page + 1, pageSize=page_size)
+        links.append(f'<{next_url}>; rel="next"')
+    if page > 1:
+        prev_url = request.url.include_query_params(page=page - 1, pageSize=page_size)
+        links.append(f'<{prev_url}>; rel="prev"')
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return [OrderOut.of(order) for order in orders]
+
+
+async def _own_order(ctx: ContextDep, order_id: str, user_id: str) -> Order:
+    # Someone else's order is indistinguishable from a missing one.
+    order = await ctx.orders.get(order_id)
+    if order is None or order.user_id != user_id:
+        raise NotFound("Order not found")
+    return order
+
+
+@router.post("/verify")
+async def verify(body: VerifyRequest, user: CurrentUser, ctx: ContextDep) -> VerifyOut:
+    try:
+        result = await verify_ticket(ctx, body.key, user.id, utc_now())
+    except NotOrganizer:
+        raise Forbidden("Only the event's organizer can check tickets in") from None
+    return VerifyOut(result=result)
+
+
+@router.get("/{order_id}")
+async def get_order(order_id: str, user: CurrentUser, ctx: ContextDep) -> OrderOut:
+    return OrderOut.of(await _own_order(ctx, order_id, user.id))
+
+
+@router.delete("/{order_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_order(order_id: str, user: CurrentUser, ctx: ContextDep) -> Response:
+    try:
+        await cancel_order(ctx, order_id, "cancelled_by_buyer", buyer=user.id)
+    except OrderNotFound:
+        raise NotFound("Order not found") from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

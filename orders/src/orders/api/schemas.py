@@ -1,0 +1,146 @@
+"""Public JSON shapes (camelCase; money in major units only here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from orders.domain.order import Order
+
+
+def major(minor: int) -> float:
+    return round(minor / 100, 2)
+
+
+class CamelOut(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class ItemIn(CamelOut):
+    ticket_type_id: str = Field(min_length=1)
+    quantity: int = Field(ge=1)
+
+
+class HoldRequest(CamelOut):
+    """One of: {ticketId} | {eventId, items} | {eventId, seats} | {eventId, ticketTypeId,
+    quantity, together: true}."""
+
+    ticket_id: str | None = Field(default=None, min_length=1)
+    event_id: str | None = Field(default=None, min_length=1)
+    items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=20)
+    seats: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    ticket_type_id: str | None = None
+    quantity: int | None = Field(default=None, ge=1)
+    together: bool = False
+
+    @model_validator(mode="after")
+    def one_shape(self) -> Self:
+        if self.ticket_id is not None:
+            return self
+        if self.event_id is None:
+            raise ValueError("Provide ticketId, or eventId with items, seats or together")
+        shapes = [self.items is not None, self.seats is not None, self.together]
+        if sum(shapes) != 1:
+            raise ValueError("Provide exactly one of items, seats or together")
+        if self.together and (self.ticket_type_id is None or self.quantity is None):
+            raise ValueError("together needs ticketTypeId and quantity")
+        return self
+
+
+class VerifyRequest(CamelOut):
+    key: str = Field(min_length=1, max_length=300)
+
+
+class ItemOut(CamelOut):
+    ticket_type_id: str
+    quantity: int
+    unit_price: float
+    seat_id: str | None = None
+
+
+class TicketRefOut(CamelOut):
+    id: str
+    title: str
+    price: float
+
+
+class EventRefOut(CamelOut):
+    id: str
+    name: str | None
+    starts_at: datetime | None
+
+
+class IssuedTicketOut(CamelOut):
+    id: str
+    key: str
+    ticket_type_id: str | None = None
+    seat_id: str | None = None
+    used: bool
+
+
+class OrderOut(CamelOut):
+    id: str
+    status: str
+    user_id: str
+    expires_at: datetime
+    items: list[ItemOut]
+    amount: float
+    currency: str
+    version: int
+    event_id: str | None = None
+    event: EventRefOut | None = None
+    ticket: TicketRefOut | None = None
+    tickets: list[IssuedTicketOut] = Field(default_factory=list)
+    cancel_reason: str | None = None
+    notice: str | None = None
+
+    @classmethod
+    def of(cls, order: Order, notice: str | None = None) -> OrderOut:
+        return cls(
+            id=order.id,
+            status=order.status,
+            user_id=order.user_id,
+            expires_at=order.expires_at,
+            items=[
+                ItemOut(
+                    ticket_type_id=line.ticket_type_id,
+                    quantity=line.quantity,
+                    unit_price=major(line.unit_price),
+                    seat_id=line.seat_id,
+                )
+                for line in order.lines
+            ],
+            amount=major(order.amount),
+            currency=order.currency,
+            version=order.version,
+            event_id=order.event_id,
+            event=EventRefOut(
+                id=order.event_id, name=order.event_name, starts_at=order.event_starts_at
+            )
+            if order.event_id
+            else None,
+            ticket=TicketRefOut(
+                id=order.listing.id, title=order.listing.title, price=major(order.listing.price)
+            )
+            if order.listing
+            else None,
+            tickets=[
+                IssuedTicketOut(
+                    id=t.id,
+                    key=t.key,
+                    ticket_type_id=t.ticket_type_id,
+                    seat_id=t.seat_id,
+                    used=t.used_at is not None,
+                )
+                for t in order.tickets
+            ],
+            cancel_reason=order.cancel_reason,
+            notice=notice,
+        )
+
+
+class VerifyOut(CamelOut):
+    result: str

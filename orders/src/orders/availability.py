@@ -1,0 +1,198 @@
+"""Live availability: an in-memory projection per event, refreshed by change notifications.
+
+After a hold, release or sale a replica applies the order's delta to its snapshot at
+once and publishes it on NATS core (`availability.<eventId>`); the other replicas
+apply it too and wake their server-sent-event streams. A read never touches the
+database while the snapshot is current (states are evaluated at read time, so an
+expired hold shows as free at once). A changed event definition forces a reload;
+a snapshot older than `max_age` is refreshed in the background, which repairs a lost
+notification (core NATS is at-most-once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+
+from orders.availability_deltas import apply_delta, encode
+from orders.domain.holds import EventInfo
+from orders.store.catalog import CatalogStore
+from orders.store.inventory import InventoryStore, counter_free, counter_id
+from ticketing_common.mongo import Document
+
+SUBJECT_PREFIX = "availability."
+
+
+@dataclass
+class Snapshot:
+    event: EventInfo
+    counters: dict[str, Document]
+    seats: list[Document]
+    generation: int
+    loaded_at: float
+
+
+@dataclass
+class _Slot:
+    generation: int = 0
+    snapshot: Snapshot | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    watchers: set[asyncio.Event] = field(default_factory=set)
+    # Deltas seen while a reload is reading the database, re-applied to its result.
+    in_flight: list[dict[str, Any]] | None = None
+    refresh: asyncio.Task[None] | None = None
+
+
+class AvailabilityProjection:
+    def __init__(
+        self, catalog: CatalogStore, inventory: InventoryStore, nats: NatsClient, max_age: float
+    ) -> None:
+        self.catalog = catalog
+        self.inventory = inventory
+        self.nats = nats
+        self.max_age = max_age
+        self.source = uuid.uuid4().hex
+        self._slots: dict[str, _Slot] = {}
+        self._subscription: Any = None
+
+    def _slot(self, event_id: str) -> _Slot:
+        return self._slots.setdefault(event_id, _Slot())
+
+    async def start(self) -> None:
+        self._subscription = await self.nats.subscribe(SUBJECT_PREFIX + "*", cb=self._on_message)
+
+    async def stop(self) -> None:
+        if self._subscription is not None:
+            with contextlib.suppress(Exception):
+                await self._subscription.unsubscribe()
+        for slot in self._slots.values():
+            if slot.refresh is not None:
+                slot.refresh.cancel()
+
+    async def _on_message(self, msg: Msg) -> None:
+        event_id = msg.subject.removeprefix(SUBJECT_PREFIX)
+        try:
+            delta = json.loads(msg.data) if msg.data else None
+        except ValueError:
+            delta = None
+        if delta is not None and delta.get("source") == self.source:
+            return  # applied locally already
+        self._apply(event_id, delta)
+
+    def _apply(self, event_id: str, delta: dict[str, Any] | None) -> None:
+        slot = self._slots.get(event_id)
+        if slot is None:
+            return
+        if delta is None:
+            slot.generation += 1  # the definition changed: reload before the next read
+        else:
+            if slot.snapshot is not None:
+                apply_delta(slot.snapshot.counters, slot.snapshot.seats, delta)
+            if slot.in_flight is not None:
+                slot.in_flight.append(delta)
+        for watcher in slot.watchers:
+            watcher.set()
+
+    async def changed(self, event_id: str, delta: dict[str, Any] | None = None) -> None:
+        """After a write: apply here at once, then tell the other replicas."""
+        self._apply(event_id, delta)
+        payload = encode(delta, self.source) if delta is not None else b""
+        with contextlib.suppress(Exception):
+            await self.nats.publish(SUBJECT_PREFIX + event_id, payload)
+
+    def watch(self, event_id: str) -> tuple[asyncio.Event, Callable[[], None]]:
+        slot = self._slot(event_id)
+        watcher = asyncio.Event()
+        slot.watchers.add(watcher)
+        return watcher, lambda: slot.watchers.discard(watcher)
+
+    async def snapshot(self, event_id: str) -> Snapshot | None:
+        slot = self._slot(event_id)
+        snap = slot.snapshot
+        if snap is not None and snap.generation == slot.generation:
+            if time.monotonic() - snap.loaded_at > self.max_age and slot.refresh is None:
+                # Only age (a lost notification) speaks for a reload: do it in the background.
+                slot.refresh = asyncio.create_task(self._refresh(event_id, slot))
+            return snap
+        async with slot.lock:
+            if slot.snapshot is not None and slot.snapshot.generation == slot.generation:
+                return slot.snapshot
+            return await self._reload(event_id, slot)
+
+    async def _refresh(self, event_id: str, slot: _Slot) -> None:
+        try:
+            async with slot.lock:
+                await self._reload(event_id, slot)
+        finally:
+            slot.refresh = None
+
+    async def _reload(self, event_id: str, slot: _Slot) -> Snapshot | None:
+        generation = slot.generation
+        slot.in_flight = []
+        try:
+            event = await self.catalog.event(event_id)
+            if event is None:
+                return None
+            counters = {
+                doc["ticketTypeId"]: doc for doc in await self.inventory.counters_of_event(event_id)
+            }
+            seats = await self.inventory.seats_of_event(event_id)
+            for delta in slot.in_flight:
+                apply_delta(counters, seats, delta)
+        finally:
+            slot.in_flight = None
+        slot.snapshot = Snapshot(event, counters, seats, generation, time.monotonic())
+        return slot.snapshot
+
+
+def seat_state(doc: Document, now: datetime) -> str:
+    if doc["status"] == "sold":
+        return "sold"
+    if doc["status"] == "held" and doc["holdExpiresAt"] and doc["holdExpiresAt"] > now:
+        return "held"
+    return "available"
+
+
+def next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
+    """When the next live hold expires (its seats or units turn free without any write)."""
+    moments = [
+        d["holdExpiresAt"]
+        for d in snapshot.seats
+        if d["status"] == "held" and d["holdExpiresAt"] and d["holdExpiresAt"] > now
+    ]
+    for counter in snapshot.counters.values():
+        moments += [h["expiresAt"] for h in counter.get("holds", []) if h["expiresAt"] > now]
+    return min(moments, default=None)
+
+
+def remaining_by_type(snapshot: Snapshot, now: datetime) -> dict[str, tuple[int, int, int]]:
+    """(sold, held, remaining) per ticket type at `now`."""
+    result: dict[str, tuple[int, int, int]] = {}
+    for ticket_type in snapshot.event.ticket_types:
+        if ticket_type.seated:
+            states = [
+                seat_state(s, now) for s in snapshot.seats if s["ticketTypeId"] == ticket_type.id
+            ]
+            sold, held = states.count("sold"), states.count("held")
+            result[ticket_type.id] = (sold, held, states.count("available"))
+            continue
+        doc = snapshot.counters.get(ticket_type.id)
+        if doc is None:
+            result[ticket_type.id] = (0, 0, ticket_type.quantity)
+            continue
+        held, remaining = counter_free(doc, now)
+        result[ticket_type.id] = (doc["sold"], held, max(0, remaining))
+    return result
+
+
+__all__ = ["AvailabilityProjection", "Snapshot", "counter_id", "remaining_by_type", "seat_state"]

@@ -1,0 +1,92 @@
+"""How long a hold lasts, and the rules of the replicated catalog it is taken on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from math import ceil
+
+from orders.domain.errors import EventUnavailable, RuleViolation
+
+
+@dataclass(frozen=True)
+class TicketType:
+    id: str
+    name: str
+    price: int
+    quantity: int
+    max_per_order: int
+    seated: bool
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """The replica of a show: what orders needs to take and price a hold."""
+
+    id: str
+    organizer_id: str
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    hold_minutes: int
+    currency: str
+    status: str
+    version: int
+    ticket_types: list[TicketType] = field(default_factory=list)
+
+    def ticket_type(self, type_id: str) -> TicketType:
+        for ticket_type in self.ticket_types:
+            if ticket_type.id == type_id:
+                return ticket_type
+        raise RuleViolation(f"Unknown ticket type {type_id}", "ticketTypeId")
+
+    def ensure_on_sale(self, now: datetime) -> None:
+        if self.status == "cancelled":
+            raise EventUnavailable("The event is cancelled")
+        if self.ends_at <= now:
+            raise EventUnavailable("The event has ended")
+
+    def check_quantity(self, type_id: str, quantity: int) -> TicketType:
+        ticket_type = self.ticket_type(type_id)
+        if quantity < 1:
+            raise RuleViolation("Quantity must be at least 1", "quantity")
+        if quantity > ticket_type.max_per_order:
+            raise RuleViolation(
+                f"At most {ticket_type.max_per_order} tickets of {ticket_type.name} per order",
+                "quantity",
+            )
+        return ticket_type
+
+
+@dataclass(frozen=True)
+class HoldWindow:
+    expires_at: datetime
+    notice: str | None = None
+
+
+def hold_window(now: datetime, length: timedelta, ends_at: datetime | None) -> HoldWindow:
+    """`now + length`, never past the event's end; a capped hold carries a notice."""
+    if ends_at is not None and ends_at <= now:
+        raise EventUnavailable("The event has ended")
+    expires_at = now + length
+    if ends_at is None or ends_at >= expires_at:
+        return HoldWindow(expires_at)
+    minutes = max(1, ceil((ends_at - now).total_seconds() / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return HoldWindow(ends_at, f"The event will end in {minutes} {unit}")
+
+
+class VersionDecision(Enum):
+    APPLY = "apply"
+    IGNORE = "ignore"
+    WAIT = "wait"
+
+
+def version_decision(current: int | None, incoming: int, *, creates: bool) -> VersionDecision:
+    """Replicas apply in version order: stale or duplicate → ignore, a gap → wait."""
+    if current is None:
+        return VersionDecision.APPLY if creates else VersionDecision.WAIT
+    if incoming <= current:
+        return VersionDecision.IGNORE
+    return VersionDecision.APPLY if incoming == current + 1 else VersionDecision.WAIT

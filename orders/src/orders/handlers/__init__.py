@@ -1,0 +1,1 @@
+"""Use cases of the orders service: one async function per command."""

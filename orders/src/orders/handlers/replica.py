@@ -1,0 +1,38 @@
+"""Catalog events in, replica changes out — in version order."""
+
+from __future__ import annotations
+
+import logging
+
+from orders.domain.holds import VersionDecision, version_decision
+from orders.handlers.context import OrdersContext
+from orders.handlers.lifecycle import cancel_event_orders
+from ticketing_common.events import EventCreated, EventUpdated, TicketCreated, TicketUpdated
+from ticketing_common.messaging import RetryLater
+
+log = logging.getLogger(__name__)
+
+
+async def apply_event_definition(ctx: OrdersContext, event: EventCreated | EventUpdated) -> None:
+    current = await ctx.catalog.version_of(event.event_id)
+    decision = version_decision(current, event.version, creates=isinstance(event, EventCreated))
+    if decision is VersionDecision.WAIT:
+        raise RetryLater(f"event {event.event_id} v{event.version} after v{current}")
+    if decision is VersionDecision.IGNORE:
+        log.info("stale event definition ignored", extra={"event_id": event.event_id})
+        return
+    # Inventory first, version last: a crash in between re-applies everything (idempotent).
+    await ctx.replica.apply_inventory(event)
+    await ctx.catalog.save_event(event)
+    if event.status == "cancelled":
+        await cancel_event_orders(ctx, event.event_id)
+    await ctx.availability.changed(event.event_id)
+
+
+async def apply_listing(ctx: OrdersContext, event: TicketCreated | TicketUpdated) -> None:
+    current = await ctx.replica.listing_version(event.ticket_id)
+    decision = version_decision(current, event.version, creates=isinstance(event, TicketCreated))
+    if decision is VersionDecision.WAIT:
+        raise RetryLater(f"listing {event.ticket_id} v{event.version} after v{current}")
+    if decision is VersionDecision.APPLY:
+        await ctx.replica.apply_listing(event)

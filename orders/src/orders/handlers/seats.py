@@ -1,0 +1,84 @@
+"""Seated holds: chosen seats (all or none) and the best N seats together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orders.availability import seat_state
+from orders.domain import NotEnoughTickets, RuleViolation
+from orders.domain.holds import EventInfo, hold_window
+from orders.domain.order import Line
+from orders.domain.seating import SeatSpot, candidate_runs
+from orders.handlers.context import OrdersContext
+from orders.handlers.holds import Hold, new_event_order, open_event, record_hold
+from orders.store.inventory import seat_unit_id
+
+# How many candidate runs to try before re-reading the seat map (others may be racing).
+ATTEMPTS_PER_READ = 5
+READS = 3
+
+
+def _seat_lines(event: EventInfo, seats: dict[str, str]) -> list[Line]:
+    """One line per seat; `seats` maps seat id -> ticket type id."""
+    per_type: dict[str, int] = {}
+    lines = []
+    for seat_id, type_id in seats.items():
+        ticket_type = event.ticket_type(type_id)
+        per_type[type_id] = per_type.get(type_id, 0) + 1
+        event.check_quantity(type_id, per_type[type_id])
+        lines.append(Line(type_id, 1, ticket_type.price, seat_id))
+    return lines
+
+
+async def hold_seats(
+    ctx: OrdersContext, user_id: str, event_id: str, seat_ids: list[str], now: datetime
+) -> Hold:
+    event = await open_event(ctx, event_id, now)
+    wanted = list(dict.fromkeys(seat_ids))
+    found = await ctx.inventory.seat_types(event_id, wanted)
+    missing = [s for s in wanted if s not in found]
+    if missing:
+        raise RuleViolation(f"Unknown seats: {', '.join(missing)}", "seats")
+    lines = _seat_lines(event, {s: found[s] for s in wanted})
+    window = hold_window(now, ctx.hold_length(event.hold_minutes), event.ends_at)
+    order = new_event_order(user_id, event, lines, window, now)
+    units = [seat_unit_id(event_id, s) for s in wanted]
+    if not await ctx.inventory.hold_units(units, order.id, window.expires_at, now):
+        free = await ctx.inventory.count_free_units(units, now)
+        raise NotEnoughTickets(len(units), free, "seats")
+    return await record_hold(ctx, order, window)
+
+
+async def hold_together(
+    ctx: OrdersContext, user_id: str, event_id: str, type_id: str, quantity: int, now: datetime
+) -> Hold:
+    """The best adjacent run in one row; a run lost to a racing buyer → the next one."""
+    event = await open_event(ctx, event_id, now)
+    ticket_type = event.check_quantity(type_id, quantity)
+    if not ticket_type.seated:
+        raise RuleViolation(f"{ticket_type.name} has no seats", "ticketTypeId")
+    window = hold_window(now, ctx.hold_length(event.hold_minutes), event.ends_at)
+    free_total = 0
+    for _ in range(READS):
+        spots = [
+            SeatSpot(
+                d["seatId"], d["section"], d["row"], d["index"], seat_state(d, now) == "available"
+            )
+            for d in await ctx.inventory.seats_of_event(event_id, type_id)
+        ]
+        free_total = sum(s.free for s in spots)
+        runs = candidate_runs(spots, quantity, limit=ATTEMPTS_PER_READ)
+        if not runs:
+            break
+        for run in runs:
+            lines = [Line(type_id, 1, ticket_type.price, seat) for seat in run]
+            order = new_event_order(user_id, event, lines, window, now)
+            units = [seat_unit_id(event_id, s) for s in run]
+            if await ctx.inventory.hold_units(units, order.id, window.expires_at, now):
+                return await record_hold(ctx, order, window)
+    if free_total >= quantity:
+        raise RuleViolation(
+            f"No {quantity} adjacent seats left in one row ({free_total} single seats available)",
+            "quantity",
+        )
+    raise NotEnoughTickets(quantity, free_total, "quantity")

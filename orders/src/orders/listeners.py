@@ -1,0 +1,92 @@
+"""Event in, command out. Idempotence comes from version guards and conditional writes
+on the documents themselves, so no listener needs a transaction (`idempotent = False`)
+— a transaction touching a hot inventory document would conflict with the holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from nats.js import JetStreamContext
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from orders.handlers.context import OrdersContext
+from orders.handlers.lifecycle import expire_order, settle_payment
+from orders.handlers.replica import apply_event_definition, apply_listing
+from ticketing_common.events import (
+    Event,
+    EventCreated,
+    EventUpdated,
+    ExpirationComplete,
+    PaymentCreated,
+    TicketCreated,
+    TicketUpdated,
+    utc_now,
+)
+from ticketing_common.messaging import Listener
+from ticketing_common.mongo import Document
+
+E = TypeVar("E", bound=Event)
+
+
+class OrdersListener(Listener[E], Generic[E]):
+    idempotent: ClassVar[bool] = False
+
+    def __init__(
+        self, service: str, js: JetStreamContext, db: AsyncDatabase[Document], ctx: OrdersContext
+    ) -> None:
+        super().__init__(service, js, db)
+        self.ctx = ctx
+
+
+class EventCreatedListener(OrdersListener[EventCreated]):
+    event_type = EventCreated
+
+    async def handle(self, event: EventCreated, session: AsyncClientSession | None) -> None:
+        await apply_event_definition(self.ctx, event)
+
+
+class EventUpdatedListener(OrdersListener[EventUpdated]):
+    event_type = EventUpdated
+
+    async def handle(self, event: EventUpdated, session: AsyncClientSession | None) -> None:
+        await apply_event_definition(self.ctx, event)
+
+
+class TicketCreatedListener(OrdersListener[TicketCreated]):
+    event_type = TicketCreated
+
+    async def handle(self, event: TicketCreated, session: AsyncClientSession | None) -> None:
+        await apply_listing(self.ctx, event)
+
+
+class TicketUpdatedListener(OrdersListener[TicketUpdated]):
+    event_type = TicketUpdated
+
+    async def handle(self, event: TicketUpdated, session: AsyncClientSession | None) -> None:
+        await apply_listing(self.ctx, event)
+
+
+class ExpirationCompleteListener(OrdersListener[ExpirationComplete]):
+    event_type = ExpirationComplete
+
+    async def handle(self, event: ExpirationComplete, session: AsyncClientSession | None) -> None:
+        await expire_order(self.ctx, event.order_id, utc_now())
+
+
+class PaymentCreatedListener(OrdersListener[PaymentCreated]):
+    event_type = PaymentCreated
+
+    async def handle(self, event: PaymentCreated, session: AsyncClientSession | None) -> None:
+        await settle_payment(self.ctx, event.order_id, event.payment_id, utc_now())
+
+
+LISTENERS: tuple[type[OrdersListener[Any]], ...] = (
+    EventCreatedListener,
+    EventUpdatedListener,
+    TicketCreatedListener,
+    TicketUpdatedListener,
+    ExpirationCompleteListener,
+    PaymentCreatedListener,
+)

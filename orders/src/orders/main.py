@@ -1,0 +1,83 @@
+"""Composition root of the orders service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from orders.api.availability import router as availability_router
+from orders.api.orders import router as orders_router
+from orders.availability import AvailabilityProjection
+from orders.config import OrdersSettings
+from orders.domain import RuleViolation
+from orders.handlers.context import OrdersContext
+from orders.listeners import LISTENERS
+from orders.store.catalog import CatalogStore
+from orders.store.inventory import InventoryStore
+from orders.store.orders import OrderStore
+from orders.store.replica import ReplicaStore
+from ticketing_common.app import Runtime, create_service_app
+from ticketing_common.config import load_settings
+from ticketing_common.errors import error_body
+from ticketing_common.outbox import EmbeddedOutboxRelay
+
+
+async def _rule_violation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RuleViolation)
+    return JSONResponse(error_body(exc.message, exc.field), status_code=exc.status_code)
+
+
+def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[None]]:
+    async def wire(app: FastAPI, runtime: Runtime) -> None:
+        orders, inventory = OrderStore(runtime.db), InventoryStore(runtime.db)
+        catalog = CatalogStore(runtime.db)
+        await orders.ensure_indexes()
+        await inventory.ensure_indexes()
+        relay = EmbeddedOutboxRelay(orders.orders, runtime.publisher, settings.outbox_poll_seconds)
+        await relay.ensure_indexes()
+        availability = AvailabilityProjection(
+            catalog, inventory, runtime.nats, settings.availability_max_age_seconds
+        )
+        await availability.start()
+        ctx = OrdersContext(
+            settings, orders, catalog, inventory, ReplicaStore(runtime.db), availability, relay
+        )
+        runtime.extras["orders"] = ctx
+        relay.start()
+        for listener in LISTENERS:
+            runtime.listeners.append(listener(settings.service_name, runtime.js, runtime.db, ctx))
+
+    return wire
+
+
+def create_app(settings: OrdersSettings | None = None) -> FastAPI:
+    settings = settings or load_settings(OrdersSettings)
+    app = create_service_app(
+        settings,
+        title="Ticketing orders",
+        routers=[orders_router, availability_router],
+        wire=wire_for(settings),
+    )
+    app.add_exception_handler(RuleViolation, _rule_violation)
+    _stop_own_tasks_first(app)
+    return app
+
+
+def _stop_own_tasks_first(app: FastAPI) -> None:
+    """Stop the order relay and the availability subscription before NATS and Mongo close."""
+    shared_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with shared_lifespan(app):
+            try:
+                yield
+            finally:
+                ctx: OrdersContext = app.state.runtime.extras["orders"]
+                await ctx.relay.stop()
+                await ctx.availability.stop()
+
+    app.router.lifespan_context = lifespan

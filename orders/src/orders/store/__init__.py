@@ -1,0 +1,1 @@
+"""Mongo adapters: the catalog replica, inventory (counters and units) and orders."""

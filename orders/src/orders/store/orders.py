@@ -1,0 +1,117 @@
+"""Order documents <-> domain orders; each state change is one conditional write.
+
+Outgoing events ride in the order document itself (`pending_events_update`), relayed
+by the embedded outbox relay: no multi-document transaction on the hold path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from pymongo import DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from orders.domain.order import PENDING, IssuedTicket, Line, ListingRef, Order
+from ticketing_common.events import Event
+from ticketing_common.mongo import Document
+from ticketing_common.outbox import pending_events_update
+
+
+def _to_document(order: Order) -> Document:
+    return {
+        "_id": order.id,
+        "userId": order.user_id,
+        "kind": order.kind,
+        "status": order.status,
+        "version": order.version,
+        "createdAt": order.created_at,
+        "expiresAt": order.expires_at,
+        "currency": order.currency,
+        "amount": order.amount,
+        "lines": [asdict(line) for line in order.lines],
+        "eventId": order.event_id,
+        "eventName": order.event_name,
+        "eventStartsAt": order.event_starts_at,
+        "listing": asdict(order.listing) if order.listing else None,
+        "tickets": [asdict(t) for t in order.tickets],
+        "cancelReason": order.cancel_reason,
+        "settling": order.settling,
+    }
+
+
+def _from_document(doc: Document) -> Order:
+    return Order(
+        id=doc["_id"],
+        user_id=doc["userId"],
+        kind=doc["kind"],
+        status=doc["status"],
+        version=doc["version"],
+        created_at=doc["createdAt"],
+        expires_at=doc["expiresAt"],
+        currency=doc["currency"],
+        lines=[Line(**line) for line in doc["lines"]],
+        event_id=doc.get("eventId"),
+        event_name=doc.get("eventName"),
+        event_starts_at=doc.get("eventStartsAt"),
+        listing=ListingRef(**doc["listing"]) if doc.get("listing") else None,
+        tickets=[IssuedTicket(**t) for t in doc.get("tickets", [])],
+        cancel_reason=doc.get("cancelReason"),
+        settling=doc.get("settling"),
+    )
+
+
+class OrderStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.orders = db["orders"]
+
+    async def ensure_indexes(self) -> None:
+        await self.orders.create_index([("userId", 1), ("createdAt", DESCENDING)])
+        await self.orders.create_index("tickets.id", sparse=True)
+        await self.orders.create_index([("eventId", 1), ("status", 1)])
+
+    async def insert(self, order: Order, *events: Event) -> None:
+        document = _to_document(order)
+        document["pendingEvents"] = pending_events_update(*events)["pendingEvents"]["$each"]
+        await self.orders.insert_one(document)
+
+    async def get(self, order_id: str) -> Order | None:
+        doc = await self.orders.find_one({"_id": order_id}, {"pendingEvents": 0})
+        return _from_document(doc) if doc else None
+
+    async def of_user(self, user_id: str, skip: int, limit: int) -> tuple[list[Order], int]:
+        query = {"userId": user_id}
+        cursor = self.orders.find(query, {"pendingEvents": 0}).sort("createdAt", DESCENDING)
+        orders = [_from_document(d) async for d in cursor.skip(skip).limit(limit)]
+        return orders, await self.orders.count_documents(query)
+
+    async def pending_of_event(self, event_id: str) -> list[str]:
+        cursor = self.orders.find(
+            {"eventId": event_id, "status": {"$in": list(PENDING)}}, {"_id": 1}
+        )
+        return [doc["_id"] async for doc in cursor]
+
+    async def replace_if_unchanged(
+        self, before: Order, after: Order, *events: Event, **guard: Any
+    ) -> bool:
+        """Write `after` only if the stored order is still `before` (same version and settling)."""
+        changes = _to_document(after)
+        del changes["_id"]
+        query = {"_id": before.id, "version": before.version, "settling": before.settling, **guard}
+        update: dict[str, Any] = {"$set": changes}
+        if events:
+            update["$push"] = pending_events_update(*events)
+        result = await self.orders.update_one(query, update)
+        return result.modified_count == 1
+
+    async def mark_ticket_used(self, ticket_id: str, now: datetime) -> bool:
+        result = await self.orders.update_one(
+            {"tickets": {"$elemMatch": {"id": ticket_id, "used_at": None}}, "status": "complete"},
+            {"$set": {"tickets.$.used_at": now}},
+        )
+        return result.modified_count == 1
+
+    async def order_with_ticket(self, ticket_id: str) -> Order | None:
+        doc = await self.orders.find_one({"tickets.id": ticket_id}, {"pendingEvents": 0})
+        return _from_document(doc) if doc else None
