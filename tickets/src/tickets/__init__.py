@@ -1,0 +1,1 @@
+"""The tickets service: the catalog of events (shows) and resale listings."""

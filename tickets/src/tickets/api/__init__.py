@@ -1,0 +1,1 @@
+"""HTTP routes: requests in, use cases out, JSON schemas next to them."""

@@ -1,0 +1,54 @@
+"""JSON shape of an event's sales statistics (money in major units)."""
+
+from __future__ import annotations
+
+from ticketing_common.events import CamelModel
+from tickets.domain.stats import ShowStats
+from tickets.money import to_major
+
+
+class TypeStatsOut(CamelModel):
+    id: str
+    name: str
+    price: float
+    quantity: int
+    sold: int
+    held: int
+    revenue: float
+    remaining: int
+
+
+class TotalsOut(CamelModel):
+    sold: int
+    revenue: float
+    remaining: int
+
+
+class StatsOut(CamelModel):
+    event_id: str
+    currency: str
+    ticket_types: list[TypeStatsOut]
+    totals: TotalsOut
+
+    @classmethod
+    def of(cls, stats: ShowStats) -> StatsOut:
+        return cls(
+            event_id=stats.event_id,
+            currency=stats.currency,
+            ticket_types=[
+                TypeStatsOut(
+                    id=t.ticket_type_id,
+                    name=t.name,
+                    price=to_major(t.price),
+                    quantity=t.quantity,
+                    sold=t.sold,
+                    held=t.held,
+                    revenue=to_major(t.revenue),
+                    remaining=t.remaining,
+                )
+                for t in stats.ticket_types
+            ],
+            totals=TotalsOut(
+                sold=stats.sold, revenue=to_major(stats.revenue), remaining=stats.remaining
+            ),
+        )

@@ -1,0 +1,121 @@
+"""Seat maps: the layout organizers describe, expanded into seats with stable ids.
+
+A seat id is `<section>-<row>-<label>`, each part reduced to letters, digits and `_`,
+so the same layout always yields the same ids (orders and issued tickets refer to
+them). `index` is the seat's position in its row, which is how orders finds
+adjacent seats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ticketing_common.errors import BadRequest
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def id_part(text: str) -> str:
+    """The seat-id form of a section name, row label or seat label."""
+    return _UNSAFE.sub("_", text.strip()).strip("_") or "_"
+
+
+def seat_id(section: str, row: str, label: str) -> str:
+    return f"{id_part(section)}-{id_part(row)}-{id_part(label)}"
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    label: str
+    seat_labels: tuple[str, ...]
+    ticket_type_id: str
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    rows: tuple[SeatRow, ...]
+
+
+@dataclass(frozen=True)
+class Seat:
+    id: str
+    section: str
+    row: str
+    label: str
+    index: int
+    ticket_type_id: str
+
+
+def expand(sections: tuple[Section, ...]) -> Iterator[Seat]:
+    for section in sections:
+        for row in section.rows:
+            for index, label in enumerate(row.seat_labels):
+                yield Seat(
+                    seat_id(section.name, row.label, label),
+                    section.name,
+                    row.label,
+                    label,
+                    index,
+                    row.ticket_type_id,
+                )
+
+
+def seat_types(sections: tuple[Section, ...]) -> dict[str, str]:
+    """Seat id -> ticket type id."""
+    return {seat.id: seat.ticket_type_id for seat in expand(sections)}
+
+
+def count_by_type(sections: tuple[Section, ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for section in sections:
+        for row in section.rows:
+            counts[row.ticket_type_id] = counts.get(row.ticket_type_id, 0) + len(row.seat_labels)
+    return counts
+
+
+def check_layout(sections: tuple[Section, ...]) -> None:
+    """Reject duplicate sections, rows or seats, naming the offending field.
+
+    Duplicates are compared by their id form ignoring case: "A 1", "a-1" and "A_1" clash.
+    """
+    sections_seen: set[str] = set()
+    for s, section in enumerate(sections):
+        where = f"seating.sections.{s}"
+        if not section.name.strip():
+            raise BadRequest("Section name is required", f"{where}.name")
+        _unique(
+            sections_seen,
+            id_part(section.name).casefold(),
+            "Duplicate section name",
+            f"{where}.name",
+        )
+        rows_seen: set[str] = set()
+        for r, row in enumerate(section.rows):
+            row_field = f"{where}.rows.{r}"
+            if not row.label.strip():
+                raise BadRequest("Row label is required", f"{row_field}.label")
+            _unique(
+                rows_seen,
+                id_part(row.label).casefold(),
+                "Duplicate row label",
+                f"{row_field}.label",
+            )
+            labels_seen: set[str] = set()
+            for label in row.seat_labels:
+                if not label.strip():
+                    raise BadRequest("Seat labels must not be empty", f"{row_field}.seats")
+                _unique(
+                    labels_seen,
+                    id_part(label).casefold(),
+                    "Duplicate seat label",
+                    f"{row_field}.seats",
+                )
+
+
+def _unique(seen: set[str], key: str, message: str, field: str) -> None:
+    if key in seen:
+        raise BadRequest(message, field)
+    seen.add(key)

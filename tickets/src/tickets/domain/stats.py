@@ -1,0 +1,59 @@
+"""An organizer's view of sales: per ticket type, sold, held, revenue and remaining."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tickets.domain.sales import Sales
+from tickets.domain.shows import Show
+
+
+@dataclass(frozen=True)
+class TypeStats:
+    ticket_type_id: str
+    name: str
+    price: int
+    quantity: int
+    sold: int
+    held: int
+    revenue: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class ShowStats:
+    event_id: str
+    currency: str
+    ticket_types: tuple[TypeStats, ...]
+
+    @property
+    def sold(self) -> int:
+        return sum(t.sold for t in self.ticket_types)
+
+    @property
+    def revenue(self) -> int:
+        return sum(t.revenue for t in self.ticket_types)
+
+    @property
+    def remaining(self) -> int:
+        return sum(t.remaining for t in self.ticket_types)
+
+
+def show_stats(show: Show, sales: Sales) -> ShowStats:
+    types = []
+    for ticket_type in show.ticket_types:
+        figures = sales.of(ticket_type.id)
+        types.append(
+            TypeStats(
+                ticket_type.id,
+                ticket_type.name,
+                ticket_type.price,
+                ticket_type.quantity,
+                figures.sold,
+                figures.held,
+                figures.revenue,
+                # Unexpired holds may still turn into sales, so they are not remaining.
+                max(0, ticket_type.quantity - figures.sold - figures.held),
+            )
+        )
+    return ShowStats(show.id, show.currency, tuple(types))

@@ -1,0 +1,1 @@
+"""Mongo documents <-> domain objects, and the indexes behind every query."""

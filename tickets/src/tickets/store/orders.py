@@ -1,0 +1,64 @@
+"""The catalog's record of each order it heard about (`order_records`), one document per order."""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ticketing_common.mongo import Document
+from tickets.domain.sales import OrderLine, OrderRecord
+
+
+def to_document(record: OrderRecord) -> Document:
+    return {
+        "_id": record.order_id,
+        "state": record.state,
+        "eventId": record.event_id,
+        "ticketId": record.ticket_id,
+        "lines": [
+            {
+                "ticketTypeId": line.ticket_type_id,
+                "quantity": line.quantity,
+                "unitPrice": line.unit_price,
+                "seatId": line.seat_id,
+            }
+            for line in record.lines
+        ],
+        "expiresAt": record.expires_at,
+    }
+
+
+def from_document(doc: Document) -> OrderRecord:
+    return OrderRecord(
+        order_id=doc["_id"],
+        state=doc["state"],
+        event_id=doc.get("eventId"),
+        ticket_id=doc.get("ticketId"),
+        lines=tuple(
+            OrderLine(line["ticketTypeId"], line["quantity"], line["unitPrice"], line["seatId"])
+            for line in doc.get("lines", [])
+        ),
+        expires_at=doc.get("expiresAt"),
+    )
+
+
+class OrderRecordStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.records = db["order_records"]
+
+    async def ensure_indexes(self) -> None:
+        await self.records.create_index("eventId", sparse=True)
+
+    async def get(self, order_id: str, session: AsyncClientSession) -> OrderRecord | None:
+        doc = await self.records.find_one({"_id": order_id}, session=session)
+        return from_document(doc) if doc else None
+
+    async def save(self, record: OrderRecord, session: AsyncClientSession) -> None:
+        await self.records.replace_one(
+            {"_id": record.order_id}, to_document(record), upsert=True, session=session
+        )
+
+    async def for_event(self, event_id: str) -> list[OrderRecord]:
+        """Every live or completed order of a show; cancelled ones add nothing to sales."""
+        query = {"eventId": event_id, "state": {"$in": ["created", "completed"]}}
+        return [from_document(doc) async for doc in self.records.find(query)]
