@@ -1,0 +1,1 @@
+"""The expiration service: order holds become JetStream scheduled messages."""

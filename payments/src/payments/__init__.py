@@ -1,0 +1,1 @@
+"""The payments service: charges, failure reasons, refunds and Stripe webhooks."""

@@ -1,0 +1,60 @@
+"""Event in, command out: the order replica, and refunds for cancelled paid orders.
+
+The replica writes are guarded by the order's version (newest wins, repeats change
+nothing) and refunds by the payment's state, so these listeners are idempotent by
+construction and run without the processed-event transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from nats.js import JetStreamContext
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from payments.handlers import Payments, refund_if_paid
+from ticketing_common.events import Event, OrderCancelled, OrderCompleted, OrderCreated
+from ticketing_common.messaging import Listener, RetryLater
+from ticketing_common.mongo import Document
+
+
+def _replica_fields(event: OrderCreated | OrderCancelled | OrderCompleted) -> dict[str, Any]:
+    return {"userId": event.user_id, "amount": event.amount, "currency": event.currency}
+
+
+class _OrderListener(Listener[Any]):
+    idempotent: ClassVar[bool] = False
+
+    def __init__(
+        self, service: str, js: JetStreamContext, db: AsyncDatabase[Document], ctx: Payments
+    ) -> None:
+        super().__init__(service, js, db)
+        self.ctx = ctx
+
+
+class OrderCreatedListener(_OrderListener):
+    event_type: ClassVar[type[Event]] = OrderCreated
+
+    async def handle(self, event: OrderCreated, session: AsyncClientSession | None) -> None:
+        fields = {**_replica_fields(event), "status": event.status, "expiresAt": event.expires_at}
+        await self.ctx.orders.apply(event.order_id, event.version, fields)
+
+
+class OrderCancelledListener(_OrderListener):
+    event_type: ClassVar[type[Event]] = OrderCancelled
+
+    async def handle(self, event: OrderCancelled, session: AsyncClientSession | None) -> None:
+        fields = {**_replica_fields(event), "status": "cancelled", "cancelReason": event.reason}
+        await self.ctx.orders.apply(event.order_id, event.version, fields)
+        # Money that landed for a cancelled order goes back (whatever the versions say).
+        if not await refund_if_paid(self.ctx, event.order_id):
+            raise RetryLater("a charge or a refund of this order is still on its way")
+
+
+class OrderCompletedListener(_OrderListener):
+    event_type: ClassVar[type[Event]] = OrderCompleted
+
+    async def handle(self, event: OrderCompleted, session: AsyncClientSession | None) -> None:
+        fields = {**_replica_fields(event), "status": "complete"}
+        await self.ctx.orders.apply(event.order_id, event.version, fields)

@@ -1,0 +1,47 @@
+"""The orders replica: what payments knows of each order, from order.* events.
+
+Each order event carries the whole order, so the newest version is the truth: a
+write is guarded by the version (newest wins, a repeat or an older one changes
+nothing) and a skipped intermediate version loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from payments.domain import OrderReplica
+from ticketing_common.mongo import Document
+
+
+class OrderReplicas:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.orders = db["orders"]
+
+    async def apply(self, order_id: str, version: int, fields: dict[str, Any]) -> bool:
+        """Store a newer version of the order; an older or repeated one changes nothing."""
+        try:
+            await self.orders.update_one(
+                {"_id": order_id, "version": {"$lt": version}},
+                {"$set": {**fields, "version": version}},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False  # the replica already holds this version or a newer one
+        return True
+
+    async def get(self, order_id: str) -> OrderReplica | None:
+        doc = await self.orders.find_one({"_id": order_id})
+        if doc is None:
+            return None
+        return OrderReplica(
+            id=doc["_id"],
+            user_id=doc["userId"],
+            status=doc["status"],
+            amount=doc["amount"],
+            currency=doc["currency"],
+            version=doc["version"],
+            expires_at=doc.get("expiresAt"),
+        )

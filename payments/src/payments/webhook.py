@@ -1,0 +1,97 @@
+"""Stripe webhooks: signature check (pure), then asynchronous confirmations applied once.
+
+The signature is Stripe's scheme: `Stripe-Signature: t=<unix time>,v1=<hex>` where
+v1 = HMAC-SHA256(secret, f"{t}.{body}"); anything unsigned, forged or older than the
+tolerance is refused before the body is even parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from payments.failures import ChargeDeclined, failure_reason
+from payments.handlers import Payments, record_failure, record_success, refund_if_cancelled
+from payments.store import WebhookEvents
+
+log = logging.getLogger(__name__)
+
+
+class InvalidWebhook(Exception):
+    pass
+
+
+def sign(payload: bytes, secret: str, timestamp: int) -> str:
+    """The `Stripe-Signature` header value for a payload (used by tests and tools)."""
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify_signature(
+    payload: bytes, header: str | None, secret: str, now: float, tolerance: int
+) -> None:
+    if not header:
+        raise InvalidWebhook("Missing Stripe-Signature header")
+    parts = [item.split("=", 1) for item in header.split(",") if "=" in item]
+    timestamps = [value for key, value in parts if key.strip() == "t"]
+    signatures = [value.strip() for key, value in parts if key.strip() == "v1"]
+    if len(timestamps) != 1 or not timestamps[0].strip().isdigit() or not signatures:
+        raise InvalidWebhook("Malformed Stripe-Signature header")
+    timestamp = int(timestamps[0])
+    expected = sign(payload, secret, timestamp).split("v1=", 1)[1]
+    if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
+        raise InvalidWebhook("Invalid webhook signature")
+    if abs(now - timestamp) > tolerance:
+        raise InvalidWebhook("Webhook timestamp outside the tolerance")
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    object: dict[str, Any]
+
+
+def parse_event(payload: bytes) -> WebhookEvent:
+    try:
+        body = json.loads(payload)
+        event = WebhookEvent(str(body["id"]), str(body["type"]), dict(body["data"]["object"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidWebhook("Malformed webhook event") from exc
+    return event
+
+
+async def handle_event(ctx: Payments, seen: WebhookEvents, event: WebhookEvent) -> bool:
+    """Apply a verified event; False when this event id was handled before."""
+    if await seen.seen(event.id):
+        return False
+    if event.type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+        await _settle_intent(ctx, event)
+    else:
+        log.info("webhook ignored", extra={"type": event.type, "webhook_id": event.id})
+    await seen.record(event.id, event.type)
+    return True
+
+
+async def _settle_intent(ctx: Payments, event: WebhookEvent) -> None:
+    intent_id = str(event.object.get("id", ""))
+    payment = await ctx.payments.by_provider_ref(intent_id)
+    if payment is None:
+        # The synchronous reply may not be stored yet: find the order's pending attempt.
+        order_id = (event.object.get("metadata") or {}).get("orderId")
+        payment = await ctx.payments.active_for(str(order_id)) if order_id else None
+    if payment is None:
+        log.info("webhook for an unknown payment", extra={"intent": intent_id})
+        return
+    if event.type == "payment_intent.succeeded":
+        await record_success(ctx, payment.id, intent_id)
+        await refund_if_cancelled(ctx, payment.order_id)
+        return
+    error = event.object.get("last_payment_error") or {}
+    declined = ChargeDeclined(str(error.get("code") or "card_declined"), error.get("decline_code"))
+    await record_failure(ctx, payment.id, failure_reason(declined))

@@ -1,0 +1,117 @@
+"""Stripe webhooks: signature checks and asynchronous confirmations (real Mongo and NATS)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+import pytest
+from payments_testkit import Buyer, ServeApp, StreamRecorder
+
+from payments.config import PaymentsSettings
+from payments.replica import OrderReplicas
+from payments.store import PaymentStore
+from payments.webhook import sign
+from ticketing_common.mongo import MongoClient
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def intent_event(event_id: str, kind: str, intent: dict[str, Any]) -> bytes:
+    return json.dumps({"id": event_id, "type": kind, "data": {"object": intent}}).encode()
+
+
+async def pending_payment(
+    mongo_client: MongoClient, database: str, buyer: Buyer, http: Any
+) -> tuple[str, str]:
+    """An order whose charge is still processing at the provider: (order id, payment id)."""
+    order = await buyer.publish_order(http)
+    replica = await OrderReplicas(mongo_client[database]).get(order.order_id)
+    assert replica is not None
+    payment = await PaymentStore(mongo_client[database]).start_attempt(replica, 1)
+    return order.order_id, payment.id
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        None,
+        "t=123,v1=00ff",
+        "forged-with-another-secret",
+        "stale",
+    ],
+)
+async def test_unsigned_forged_or_stale_webhooks_are_rejected(
+    serve_payments: ServeApp, payments_settings: PaymentsSettings, signature: str | None
+) -> None:
+    body = intent_event("evt_forged", "payment_intent.succeeded", {"id": "pi_x"})
+    now = int(time.time())
+    headers = {}
+    if signature == "forged-with-another-secret":
+        headers["Stripe-Signature"] = sign(body, "whsec_attacker", now)
+    elif signature == "stale":
+        headers["Stripe-Signature"] = sign(body, payments_settings.webhook_secret, now - 301)
+    elif signature:
+        headers["Stripe-Signature"] = signature
+    async with serve_payments() as base_url, httpx.AsyncClient(base_url=base_url) as http:
+        response = await http.post("/api/payments/webhook", content=body, headers=headers)
+    assert response.status_code == 400
+    assert "errors" in response.json()
+
+
+async def test_an_asynchronous_confirmation_completes_a_pending_payment_once(
+    serve_payments: ServeApp,
+    payments_settings: PaymentsSettings,
+    buyer: Buyer,
+    payment_events: StreamRecorder,
+    mongo_client: MongoClient,
+    database_name: str,
+) -> None:
+    async with serve_payments() as base_url, buyer.client(base_url) as http:
+        order_id, payment_id = await pending_payment(mongo_client, database_name, buyer, http)
+        intent = {"id": "pi_async_1", "metadata": {"orderId": order_id}, "status": "succeeded"}
+        body = intent_event("evt_async_1", "payment_intent.succeeded", intent)
+        headers = {
+            "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
+        }
+        first = await http.post("/api/payments/webhook", content=body, headers=headers)
+        again = await http.post("/api/payments/webhook", content=body, headers=headers)
+        created = await payment_events.wait_for("payment.created", order_id)
+        state = (await http.get("/api/payments", params={"orderId": order_id})).json()
+    assert (first.json(), again.json()) == (
+        {"received": True, "duplicate": False},
+        {"received": True, "duplicate": True},
+    )
+    assert (created["paymentId"], created["providerRef"]) == (payment_id, "pi_async_1")
+    assert len(payment_events.of("payment.created", order_id)) == 1
+    assert state["status"] == "paid"
+
+
+async def test_an_asynchronous_decline_fails_the_payment_with_its_reason(
+    serve_payments: ServeApp,
+    payments_settings: PaymentsSettings,
+    buyer: Buyer,
+    payment_events: StreamRecorder,
+    mongo_client: MongoClient,
+    database_name: str,
+) -> None:
+    async with serve_payments() as base_url, buyer.client(base_url) as http:
+        order_id, _ = await pending_payment(mongo_client, database_name, buyer, http)
+        intent = {
+            "id": "pi_async_2",
+            "metadata": {"orderId": order_id},
+            "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds"},
+        }
+        body = intent_event("evt_async_2", "payment_intent.payment_failed", intent)
+        headers = {
+            "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
+        }
+        response = await http.post("/api/payments/webhook", content=body, headers=headers)
+        failed = await payment_events.wait_for("payment.failed", order_id)
+    assert response.status_code == 200
+    assert (failed["reason"], failed["message"]) == (
+        "insufficient_funds",
+        "Payment failed due to not enough money",
+    )
