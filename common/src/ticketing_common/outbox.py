@@ -87,50 +87,92 @@ class _Relay(ABC):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
             self._wakeup.clear()
 
+    async def _publish(self, entries: list[Document]) -> None:
+        # In order, one ack at a time: consumers see events in the order they were written.
+        for entry in entries:
+            await self.publisher.publish_raw(
+                entry["subject"], entry["payload"].encode(), entry["id"]
+            )
+
     @abstractmethod
     async def publish_pending(self) -> int:
         """Publish every unsent event; returns how many were sent."""
 
 
 class OutboxRelay(_Relay):
+    batch_size = 500
+
     def __init__(self, outbox: Outbox, publisher: Publisher, poll_seconds: float = 1.0) -> None:
         super().__init__(publisher, poll_seconds)
         self.collection = outbox.collection
 
     async def publish_pending(self) -> int:
-        sent = 0
-        cursor = self.collection.find({"sentAt": None}).sort("createdAt", ASCENDING).limit(500)
-        async for entry in cursor:
-            await self.publisher.publish_raw(
-                entry["subject"], entry["payload"].encode(), entry["id"]
-            )
-            await self.collection.update_one({"_id": entry["_id"]}, {"$set": {"sentAt": utc_now()}})
-            sent += 1
-        return sent
+        cursor = self.collection.find({"sentAt": None}).sort("createdAt", ASCENDING)
+        entries = await cursor.limit(self.batch_size).to_list()
+        if not entries:
+            return 0
+        await self._publish(entries)
+        # One write marks the batch. A crash before it re-sends the batch under the
+        # same ids: the stream's duplicate window and the consumers drop the repeats.
+        await self.collection.update_many(
+            {"_id": {"$in": [e["_id"] for e in entries]}}, {"$set": {"sentAt": utc_now()}}
+        )
+        return len(entries)
 
 
 class EmbeddedOutboxRelay(_Relay):
-    """Relays events embedded in documents of one collection (see `pending_events_update`)."""
+    """Relays events embedded in documents of one collection (see `pending_events_update`).
+
+    A writer names the documents it changed (`wake(document_id)`), so a pass reads
+    just those by `_id`; a full sweep every `sweep_seconds` finds what a crashed
+    process or another replica left behind.
+    """
+
+    batch_size = 500
 
     def __init__(
-        self, collection: AsyncCollection[Document], publisher: Publisher, poll_seconds: float = 1.0
+        self,
+        collection: AsyncCollection[Document],
+        publisher: Publisher,
+        poll_seconds: float = 1.0,
+        sweep_seconds: float = 10.0,
     ) -> None:
         super().__init__(publisher, poll_seconds)
         self.collection = collection
+        self.sweep_seconds = sweep_seconds
+        self._changed: set[Any] = set()
+        self._next_sweep = 0.0
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(f"{PENDING_EVENTS_FIELD}.id", sparse=True)
 
+    def wake(self, document_id: Any = None) -> None:
+        if document_id is not None:
+            self._changed.add(document_id)
+        super().wake()
+
     async def publish_pending(self) -> int:
-        sent = 0
-        query = {f"{PENDING_EVENTS_FIELD}.0": {"$exists": True}}
-        async for document in self.collection.find(query, {PENDING_EVENTS_FIELD: 1}).limit(500):
-            for entry in document[PENDING_EVENTS_FIELD]:
-                await self.publisher.publish_raw(
-                    entry["subject"], entry["payload"].encode(), entry["id"]
-                )
-                await self.collection.update_one(
-                    {"_id": document["_id"]}, {"$pull": {PENDING_EVENTS_FIELD: {"id": entry["id"]}}}
-                )
-                sent += 1
-        return sent
+        query: Document = {f"{PENDING_EVENTS_FIELD}.0": {"$exists": True}}
+        now = asyncio.get_running_loop().time()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.sweep_seconds
+            self._changed.clear()
+        elif self._changed:
+            changed, self._changed = list(self._changed), set()
+            query["_id"] = {"$in": changed}
+        else:
+            return 0
+        cursor = self.collection.find(query, {PENDING_EVENTS_FIELD: 1}).limit(self.batch_size)
+        documents = await cursor.to_list()
+        entries = [entry for doc in documents for entry in doc[PENDING_EVENTS_FIELD]]
+        if not entries:
+            return 0
+        await self._publish(entries)
+        await self.collection.update_many(
+            {"_id": {"$in": [doc["_id"] for doc in documents]}},
+            {"$pull": {PENDING_EVENTS_FIELD: {"id": {"$in": [e["id"] for e in entries]}}}},
+        )
+        if len(documents) == self.batch_size:
+            self._next_sweep = 0.0  # more may be waiting: sweep again on the next pass
+            self._wakeup.set()
+        return len(entries)

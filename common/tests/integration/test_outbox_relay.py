@@ -108,3 +108,28 @@ async def test_embedded_pending_events_are_published_and_pulled(
     assert document["status"] == "cancelled"
     delivered = await _stream_messages(clean_stream, "user.created")
     assert [m["id"] for m in delivered] == [first.id, second.id]
+
+
+async def test_embedded_relay_reads_named_documents_and_sweeps_for_the_rest(
+    mongo_client: MongoClient, clean_stream: NatsClient, database_name: str
+) -> None:
+    orders = mongo_client[database_name]["orders"]
+    relay = EmbeddedOutboxRelay(orders, Publisher(clean_stream.jetstream()), sweep_seconds=3600)
+    assert await relay.publish_pending() == 0  # the first pass is a sweep
+
+    named = UserCreated(user_id="u5", email="named@example.com")
+    unnamed = UserCreated(user_id="u6", email="left-behind@example.com")
+    await orders.insert_one({"_id": "o-named"})
+    await orders.update_one({"_id": "o-named"}, {"$push": pending_events_update(named)})
+    await orders.insert_one({"_id": "o-unnamed"})
+    await orders.update_one({"_id": "o-unnamed"}, {"$push": pending_events_update(unnamed)})
+
+    relay.wake("o-named")
+    assert await relay.publish_pending() == 1
+    assert await relay.publish_pending() == 0  # nothing named, no sweep due yet
+
+    # A crashed writer's leftovers are found by the periodic sweep.
+    sweeping = EmbeddedOutboxRelay(orders, Publisher(clean_stream.jetstream()))
+    assert await sweeping.publish_pending() == 1
+    delivered = await _stream_messages(clean_stream, "user.created")
+    assert [m["id"] for m in delivered] == [named.id, unnamed.id]

@@ -36,7 +36,7 @@ class OrdersContext:
 
     async def published(self, order: Order) -> None:
         """After an order write: relay its events now and refresh availability everywhere."""
-        self.relay.wake()
+        self.relay.wake(order.id)
         if order.event_id:
             await self.availability.changed(order.event_id, order_delta(order))
 
