@@ -24,8 +24,8 @@ $(STAMP): constraints.txt $(wildcard */pyproject.toml)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	MYPYPATH=$(subst $(eval) ,:,$(foreach s,common $(SERVICES),$(s)/src)) \
-		$(VENV)/bin/mypy $(foreach p,$(PACKAGES),-p $(p))
+	MYPYPATH=$(subst $(eval) ,:,$(foreach s,common $(SERVICES),$(s)/src)):. \
+		$(VENV)/bin/mypy $(foreach p,$(PACKAGES) bench,-p $(p))
 
 # The browser test of the client drives Debian's chromium (no browser download).
 CHROMIUM ?= /usr/bin/chromium
