@@ -23,6 +23,7 @@ from ticketing_common.auth import SessionUser, issue_token
 from ticketing_common.events import (
     EventCreated,
     SeatDefinition,
+    SeatRowDefinition,
     TicketCreated,
     TicketTypeDefinition,
     utc_now,
@@ -95,6 +96,26 @@ class Catalog:
         event = self._event(types, seats, timedelta(days=2))
         await self.publisher.publish(event)
         return event
+
+    def stadium(self, sections: int, rows: int, per_row: int) -> EventCreated:
+        """A seat map in the compact form (`seatRows`), as the tickets service publishes it."""
+        seat_rows = [
+            SeatRowDefinition(
+                section=f"Block {s}",
+                row=f"R{r}",
+                ticket_type_id="std",
+                labels=[str(n) for n in range(1, per_row + 1)],
+            )
+            for s in range(1, sections + 1)
+            for r in range(1, rows + 1)
+        ]
+        types = [
+            TicketTypeDefinition(
+                id="std", name="Standard", price=4000, quantity=sections * rows * per_row
+            )
+        ]
+        event = self._event(types, [], timedelta(days=2))
+        return event.model_copy(update={"seat_rows": seat_rows})
 
     def _event(
         self, types: list[TicketTypeDefinition], seats: list[SeatDefinition], ends_in: timedelta

@@ -29,11 +29,13 @@ from ticketing_common.events import (
     PaymentFailed,
     PaymentRefunded,
     SeatDefinition,
+    SeatRowDefinition,
     Subject,
     TicketCreated,
     TicketTypeDefinition,
     TicketUpdated,
     UserCreated,
+    seat_id,
 )
 
 AT = datetime(2026, 11, 21, 10, 0, 0, tzinfo=UTC)
@@ -59,6 +61,9 @@ _inventory = {
         SeatDefinition(
             id="A-1-2", section="A", row="1", label="2", index=1, ticket_type_id="stalls"
         ),
+    ],
+    "seat_rows": [
+        SeatRowDefinition(section="Box 1", row="A", ticket_type_id="stalls", labels=["L", "R"])
     ],
     "version": 3,
 }
@@ -162,6 +167,40 @@ def test_missing_or_wrong_typed_fields_are_rejected() -> None:
     broken = {**_golden(SAMPLES[5]), "amount": "lots"}
     with pytest.raises(ValidationError):
         OrderCreated.model_validate(broken)
+
+
+def test_seat_rows_expand_to_derived_ids_and_positions() -> None:
+    row = SeatRowDefinition(
+        section=" Main Floor ", row="A", ticket_type_id="t1", labels=["1", "2b"]
+    )
+    assert [(s.id, s.index, s.label, s.ticket_type_id) for s in row.expand()] == [
+        ("Main_Floor-A-1", 0, "1", "t1"),
+        ("Main_Floor-A-2b", 1, "2b", "t1"),
+    ]
+    assert seat_id("Balcony (left)", "row 1", "#7") == "Balcony_left-row_1-7"
+    assert seat_id("  ", "A", "!") == "_-A-_"
+
+
+def test_all_seats_reads_old_and_new_forms_in_layout_order() -> None:
+    created = SAMPLES[1]
+    assert isinstance(created, EventCreated)
+    assert [s.id for s in created.all_seats()] == ["A-1-1", "A-1-2", "Box_1-A-L", "Box_1-A-R"]
+    assert created.seated_type_ids() == {"stalls"}
+    old = {k: v for k, v in _golden(created).items() if k != "seatRows"}
+    parsed = EventCreated.model_validate(old)
+    assert [s.id for s in parsed.all_seats()] == ["A-1-1", "A-1-2"]
+    rows_only = EventCreated.model_validate({**_golden(created), "seats": []})
+    assert [s.index for s in rows_only.all_seats()] == [0, 1]
+    assert rows_only.all_seats()[1] == SeatDefinition(
+        id="Box_1-A-R", section="Box 1", row="A", label="R", index=1, ticket_type_id="stalls"
+    )
+
+
+def test_a_seat_row_needs_labels() -> None:
+    with pytest.raises(ValidationError):
+        SeatRowDefinition.model_validate(
+            {"section": "A", "row": "1", "ticketTypeId": "t1", "labels": []}
+        )
 
 
 def test_naive_timestamps_are_rejected() -> None:

@@ -18,7 +18,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from nats.aio.client import Client as NatsClient
@@ -27,7 +26,7 @@ from nats.aio.msg import Msg
 from orders.availability_deltas import apply_delta, encode
 from orders.domain.holds import EventInfo
 from orders.store.catalog import CatalogStore
-from orders.store.inventory import InventoryStore, counter_free, counter_id
+from orders.store.inventory import InventoryStore
 from ticketing_common.mongo import Document
 
 SUBJECT_PREFIX = "availability."
@@ -37,9 +36,15 @@ SUBJECT_PREFIX = "availability."
 class Snapshot:
     event: EventInfo
     counters: dict[str, Document]
-    seats: list[Document]
+    seats: list[Document]  # in layout order
     generation: int
     loaded_at: float
+    # The same seat documents by seat id, so a delta touches only its own seats.
+    seats_by_id: dict[str, Document] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.seats_by_id:
+            self.seats_by_id = {seat["seatId"]: seat for seat in self.seats}
 
 
 @dataclass
@@ -97,7 +102,7 @@ class AvailabilityProjection:
             slot.generation += 1  # the definition changed: reload before the next read
         else:
             if slot.snapshot is not None:
-                apply_delta(slot.snapshot.counters, slot.snapshot.seats, delta)
+                apply_delta(slot.snapshot.counters, slot.snapshot.seats_by_id, delta)
             if slot.in_flight is not None:
                 slot.in_flight.append(delta)
         for watcher in slot.watchers:
@@ -129,6 +134,20 @@ class AvailabilityProjection:
                 return slot.snapshot
             return await self._reload(event_id, slot)
 
+    async def fresh_snapshot(self, event_id: str, newer_than: float) -> Snapshot | None:
+        """A snapshot read from the database after `newer_than` (a `time.monotonic()`).
+
+        Callers that lost races on the in-memory view ask for this; concurrent callers
+        share one reload instead of each reading the whole seat map again.
+        """
+        slot = self._slot(event_id)
+        async with slot.lock:
+            snap = slot.snapshot
+            current = snap is not None and snap.generation == slot.generation
+            if snap is not None and current and snap.loaded_at >= newer_than:
+                return snap
+            return await self._reload(event_id, slot)
+
     async def _refresh(self, event_id: str, slot: _Slot) -> None:
         try:
             async with slot.lock:
@@ -147,52 +166,13 @@ class AvailabilityProjection:
                 doc["ticketTypeId"]: doc for doc in await self.inventory.counters_of_event(event_id)
             }
             seats = await self.inventory.seats_of_event(event_id)
+            snapshot = Snapshot(event, counters, seats, generation, time.monotonic())
             for delta in slot.in_flight:
-                apply_delta(counters, seats, delta)
+                apply_delta(counters, snapshot.seats_by_id, delta)
         finally:
             slot.in_flight = None
-        slot.snapshot = Snapshot(event, counters, seats, generation, time.monotonic())
+        slot.snapshot = snapshot
         return slot.snapshot
 
 
-def seat_state(doc: Document, now: datetime) -> str:
-    if doc["status"] == "sold":
-        return "sold"
-    if doc["status"] == "held" and doc["holdExpiresAt"] and doc["holdExpiresAt"] > now:
-        return "held"
-    return "available"
-
-
-def next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
-    """When the next live hold expires (its seats or units turn free without any write)."""
-    moments = [
-        d["holdExpiresAt"]
-        for d in snapshot.seats
-        if d["status"] == "held" and d["holdExpiresAt"] and d["holdExpiresAt"] > now
-    ]
-    for counter in snapshot.counters.values():
-        moments += [h["expiresAt"] for h in counter.get("holds", []) if h["expiresAt"] > now]
-    return min(moments, default=None)
-
-
-def remaining_by_type(snapshot: Snapshot, now: datetime) -> dict[str, tuple[int, int, int]]:
-    """(sold, held, remaining) per ticket type at `now`."""
-    result: dict[str, tuple[int, int, int]] = {}
-    for ticket_type in snapshot.event.ticket_types:
-        if ticket_type.seated:
-            states = [
-                seat_state(s, now) for s in snapshot.seats if s["ticketTypeId"] == ticket_type.id
-            ]
-            sold, held = states.count("sold"), states.count("held")
-            result[ticket_type.id] = (sold, held, states.count("available"))
-            continue
-        doc = snapshot.counters.get(ticket_type.id)
-        if doc is None:
-            result[ticket_type.id] = (0, 0, ticket_type.quantity)
-            continue
-        held, remaining = counter_free(doc, now)
-        result[ticket_type.id] = (doc["sold"], held, max(0, remaining))
-    return result
-
-
-__all__ = ["AvailabilityProjection", "Snapshot", "counter_id", "remaining_by_type", "seat_state"]
+__all__ = ["AvailabilityProjection", "Snapshot"]

@@ -40,8 +40,9 @@ def encode(delta: dict[str, Any], source: str) -> bytes:
 
 
 def apply_delta(
-    counters: dict[str, Document], seats: list[Document], delta: dict[str, Any]
+    counters: dict[str, Document], seats: dict[str, Document], delta: dict[str, Any]
 ) -> None:
+    """Apply to a snapshot's counters (by type id) and seat documents (by seat id)."""
     order_id = delta["orderId"]
     op: Op = delta["op"]
     seat_ids = {line["seatId"] for line in delta["lines"] if line["seatId"]}
@@ -53,10 +54,11 @@ def apply_delta(
 
 
 def _apply_to_seats(
-    seats: list[Document], seat_ids: set[str], order_id: str, op: Op, expires_at: datetime
+    seats: dict[str, Document], seat_ids: set[str], order_id: str, op: Op, expires_at: datetime
 ) -> None:
-    for seat in seats:
-        if seat["seatId"] not in seat_ids:
+    for seat_id in seat_ids:
+        seat = seats.get(seat_id)
+        if seat is None:
             continue
         if op == "held":
             seat.update(status="held", orderId=order_id, holdExpiresAt=expires_at)

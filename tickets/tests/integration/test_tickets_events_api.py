@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tickets_testkit import TicketsApi
 
-from ticketing_common.events import OrderCompleted, OrderCreated, OrderItem, utc_now
+from ticketing_common.events import EventCreated, OrderCompleted, OrderCreated, OrderItem, utc_now
 from ticketing_common.messaging import Publisher
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -65,7 +65,13 @@ async def test_create_publishes_the_full_inventory(tickets_api: TicketsApi) -> N
     message = await tickets_api.last_message("event.created")
     assert message["eventId"] == event["id"]
     assert message["version"] == 0
-    assert [s["id"] for s in message["seats"]] == [
+    assert message["seats"] == []
+    assert message["seatRows"] == [
+        {"section": "Floor", "row": "A", "ticketTypeId": "t1", "labels": ["1", "2", "3"]},
+        {"section": "Boxes", "row": "1", "ticketTypeId": "t2", "labels": ["L", "R"]},
+    ]
+    published = EventCreated.model_validate(message)
+    assert [s.id for s in published.all_seats()] == [
         "Floor-A-1",
         "Floor-A-2",
         "Floor-A-3",

@@ -11,7 +11,7 @@ from ticketing_common.errors import AppError, BadRequest, Conflict, Forbidden
 from tickets.domain.listings import Listing
 from tickets.domain.patching import ShowPatch, TicketTypeChange, apply_patch, cancel
 from tickets.domain.sales import OrderLine, OrderRecord, advance, tally
-from tickets.domain.seating import expand, seat_id
+from tickets.domain.seating import expand
 from tickets.domain.shows import (
     MAX_SELLABLE_UNITS,
     RowSpec,
@@ -82,8 +82,16 @@ def test_seat_layout_expands_to_deterministic_ids_with_row_positions() -> None:
     assert [s.index for s in seats] == [0, 1, 2, 0, 1]
     assert [t.quantity for t in show.ticket_types] == [3, 2]
     assert seats[3].ticket_type_id == "t2"
-    assert seat_id(" Main Floor ", "A", "1") == "Main_Floor-A-1"
-    assert [s.id for s in show.created_event().seats] == [s.id for s in seats]
+    event = show.created_event()
+    assert event.seats == []
+    assert [(r.row, r.labels) for r in event.seat_rows] == [
+        ("A", ["1", "2", "3"]),
+        ("B", ["1", "2"]),
+    ]
+    # orders derives the seats from the rows with the shared rule: the same ids, the same order
+    assert [(s.id, s.index, s.ticket_type_id) for s in event.all_seats()] == [
+        (s.id, s.index, s.ticket_type_id) for s in seats
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,12 @@ from ticketing_common.events.catalog import (
     EventCreated,
     EventUpdated,
     SeatDefinition,
+    SeatRowDefinition,
     TicketCreated,
     TicketTypeDefinition,
     TicketUpdated,
+    seat_id,
+    seat_id_part,
 )
 from ticketing_common.events.envelope import CamelModel, Event, new_event_id, utc_now
 from ticketing_common.events.expiration import ExpirationComplete
@@ -69,11 +72,14 @@ __all__ = [
     "PaymentFailed",
     "PaymentRefunded",
     "SeatDefinition",
+    "SeatRowDefinition",
     "Subject",
     "TicketCreated",
     "TicketTypeDefinition",
     "TicketUpdated",
     "UserCreated",
     "new_event_id",
+    "seat_id",
+    "seat_id_part",
     "utc_now",
 ]

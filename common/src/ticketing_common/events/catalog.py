@@ -2,10 +2,16 @@
 
 Money is an integer in minor units (cents) with its currency; `version` is the
 entity's concurrency counter, so replicas apply updates in order.
+
+A seat map travels as rows (`seatRows`: section, row, type, labels), not one object
+per seat, so 100,000 seats fit in one message under NATS's default 1 MB limit. The
+seat id and index are derived here, in one place, by `seat_id` and
+`SeatRowDefinition.expand`; the older per-seat `seats` field is still read.
 """
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
@@ -22,6 +28,22 @@ class TicketTypeDefinition(CamelModel):
     max_per_order: int = Field(default=5, ge=1)
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def seat_id_part(text: str) -> str:
+    """The seat-id form of a section name, row label or seat label."""
+    return _UNSAFE.sub("_", text.strip()).strip("_") or "_"
+
+
+def seat_id(section: str, row: str, label: str) -> str:
+    """`<section>-<row>-<label>`, each part reduced to letters, digits and `_`.
+
+    The same layout always yields the same ids: orders and issued tickets refer to them.
+    """
+    return f"{seat_id_part(section)}-{seat_id_part(row)}-{seat_id_part(label)}"
+
+
 class SeatDefinition(CamelModel):
     """One seat; `index` orders seats within a row so orders can find adjacent ones."""
 
@@ -31,6 +53,31 @@ class SeatDefinition(CamelModel):
     label: str
     index: int = Field(ge=0)
     ticket_type_id: str
+
+
+class SeatRowDefinition(CamelModel):
+    """A row of seats in order along the row; each seat's index is its position here."""
+
+    section: str
+    row: str
+    ticket_type_id: str
+    labels: list[str] = Field(min_length=1)
+
+    def expand(self) -> list[SeatDefinition]:
+        # The fields were validated with the row, so skip validating each seat again
+        # (a 50,000-seat map expands in milliseconds).
+        prefix = f"{seat_id_part(self.section)}-{seat_id_part(self.row)}-"
+        return [
+            SeatDefinition.model_construct(
+                id=prefix + seat_id_part(label),
+                section=self.section,
+                row=self.row,
+                label=label,
+                index=index,
+                ticket_type_id=self.ticket_type_id,
+            )
+            for index, label in enumerate(self.labels)
+        ]
 
 
 class _EventDefinition(Event):
@@ -43,8 +90,18 @@ class _EventDefinition(Event):
     currency: str = "usd"
     status: Literal["active", "cancelled"] = "active"
     ticket_types: list[TicketTypeDefinition] = Field(default_factory=list)
+    # The per-seat form of older messages; publishers now send `seat_rows` instead.
     seats: list[SeatDefinition] = Field(default_factory=list)
+    seat_rows: list[SeatRowDefinition] = Field(default_factory=list)
     version: int = Field(ge=0)
+
+    def all_seats(self) -> list[SeatDefinition]:
+        """Every seat in layout order, whichever form the message carried."""
+        return [*self.seats, *(seat for row in self.seat_rows for seat in row.expand())]
+
+    def seated_type_ids(self) -> set[str]:
+        """Ticket types sold by seat (the rest are counted, general admission)."""
+        return {s.ticket_type_id for s in self.seats} | {r.ticket_type_id for r in self.seat_rows}
 
 
 class EventCreated(_EventDefinition):

@@ -14,13 +14,8 @@ from fastapi.responses import StreamingResponse
 
 from orders.api.deps import ContextDep
 from orders.api.schemas import major
-from orders.availability import (
-    AvailabilityProjection,
-    Snapshot,
-    next_change,
-    remaining_by_type,
-    seat_state,
-)
+from orders.availability import AvailabilityProjection, Snapshot
+from orders.availability_reads import next_change, remaining_by_type, seat_state
 from ticketing_common.errors import NotFound
 from ticketing_common.events import utc_now
 

@@ -46,7 +46,12 @@ def _rows(seats: Iterable[SeatSpot]) -> list[list[SeatSpot]]:
 def candidate_runs(seats: Iterable[SeatSpot], quantity: int, limit: int = 20) -> list[list[str]]:
     """Seat-id runs of `quantity` adjacent free seats, best first (at most `limit`)."""
     scored: list[tuple[tuple[int, int, int, float, int], list[str]]] = []
+    gapless = 0
     for row_rank, row in enumerate(_rows(seats)):
+        if gapless >= limit:
+            # `limit` runs leaving no lone seat in earlier rows beat anything further back
+            # (scores compare gaps, then row): a stadium need not be scanned to the end.
+            break
         indexes = sorted(s.index for s in row)
         centre = (indexes[0] + indexes[-1]) / 2
         for run in free_runs(row):
@@ -57,6 +62,7 @@ def candidate_runs(seats: Iterable[SeatSpot], quantity: int, limit: int = 20) ->
                 middle = (chosen[0].index + chosen[-1].index) / 2
                 score = (lone_gaps, row_rank, spare, abs(middle - centre), start)
                 scored.append((score, [s.id for s in chosen]))
+                gapless += lone_gaps == 0
     scored.sort(key=lambda item: item[0])
     return [ids for _, ids in scored[:limit]]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from orders.domain.holds import VersionDecision, version_decision
 from orders.handlers.context import OrdersContext
@@ -22,7 +23,19 @@ async def apply_event_definition(ctx: OrdersContext, event: EventCreated | Event
         log.info("stale event definition ignored", extra={"event_id": event.event_id})
         return
     # Inventory first, version last: a crash in between re-applies everything (idempotent).
-    await ctx.replica.apply_inventory(event)
+    started = time.monotonic()
+    changes = await ctx.replica.apply_inventory(event)
+    if changes.inserted or changes.updated or changes.removed:
+        log.info(
+            "seat map applied",
+            extra={
+                "event_id": event.event_id,
+                "inserted": changes.inserted,
+                "updated": changes.updated,
+                "removed": changes.removed,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
     await ctx.catalog.save_event(event)
     if event.status == "cancelled":
         await cancel_event_orders(ctx, event.event_id)

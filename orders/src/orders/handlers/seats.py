@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
-from orders.availability import seat_state
+from orders.availability import Snapshot
+from orders.availability_reads import seat_state
 from orders.domain import NotEnoughTickets, RuleViolation
 from orders.domain.holds import EventInfo, hold_window
 from orders.domain.order import Line
@@ -59,16 +61,19 @@ async def hold_together(
         raise RuleViolation(f"{ticket_type.name} has no seats", "ticketTypeId")
     window = hold_window(now, ctx.hold_length(event.hold_minutes), event.ends_at)
     free_total = 0
-    for _ in range(READS):
-        spots = [
-            SeatSpot(
-                d["seatId"], d["section"], d["row"], d["index"], seat_state(d, now) == "available"
-            )
-            for d in await ctx.inventory.seats_of_event(event_id, type_id)
-        ]
+    for read in range(READS):
+        # First the live in-memory seat map (no database read for 50,000 seats); the
+        # holds themselves are conditional, so a stale view only loses a race. After
+        # lost races, and before answering "none left", read the database again.
+        snapshot = await (
+            ctx.availability.snapshot(event_id)
+            if read == 0
+            else ctx.availability.fresh_snapshot(event_id, newer_than=time.monotonic())
+        )
+        spots = _spots(snapshot, type_id, now)
         free_total = sum(s.free for s in spots)
         runs = candidate_runs(spots, quantity, limit=ATTEMPTS_PER_READ)
-        if not runs:
+        if not runs and read > 0:
             break
         for run in runs:
             lines = [Line(type_id, 1, ticket_type.price, seat) for seat in run]
@@ -82,3 +87,12 @@ async def hold_together(
             "quantity",
         )
     raise NotEnoughTickets(quantity, free_total, "quantity")
+
+
+def _spots(snapshot: Snapshot | None, type_id: str, now: datetime) -> list[SeatSpot]:
+    seats = snapshot.seats if snapshot is not None else []
+    return [
+        SeatSpot(d["seatId"], d["section"], d["row"], d["index"], seat_state(d, now) == "available")
+        for d in seats
+        if d["ticketTypeId"] == type_id
+    ]

@@ -12,7 +12,7 @@ from ticketing_common.mongo import Document
 
 
 def _event_document(event: EventCreated | EventUpdated) -> Document:
-    seated = {seat.ticket_type_id for seat in event.seats}
+    seated = event.seated_type_ids()
     return {
         "organizerId": event.organizer_id,
         "name": event.name,

@@ -12,7 +12,6 @@ Every hold carries its order id and expiry, so a crash mid-way leaves holds that
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -32,7 +31,12 @@ def counter_id(event_id: str, ticket_type_id: str) -> str:
 
 
 def free_unit(now: datetime) -> Document:
-    return {"$or": [{"status": "available"}, {"status": "held", "holdExpiresAt": {"$lte": now}}]}
+    """Available, or held with an expired hold (an available unit has no expiry).
+
+    Written without a top-level `$or`: next to `_id: {$in: ...}` an `$or` made the
+    embedded database scan every unit (0.65 s a hold on a 50,000-seat event).
+    """
+    return {"status": {"$in": ["available", "held"]}, "holdExpiresAt": {"$not": {"$gt": now}}}
 
 
 def active_held(now: datetime, excluding_order: str | None = None) -> Document:
@@ -135,10 +139,8 @@ class InventoryStore:
     async def count_free_units(self, unit_ids: list[str], now: datetime) -> int:
         return await self.units.count_documents({"_id": {"$in": unit_ids}, **free_unit(now)})
 
-    async def seats_of_event(self, event_id: str, type_id: str | None = None) -> list[Document]:
-        query: dict[str, Any] = {"eventId": event_id, "kind": "seat"}
-        if type_id is not None:
-            query["ticketTypeId"] = type_id
+    async def seats_of_event(self, event_id: str) -> list[Document]:
+        query = {"eventId": event_id, "kind": "seat"}
         fields = {"seatId": 1, "section": 1, "row": 1, "label": 1, "index": 1, "ticketTypeId": 1}
         projection = {**fields, "status": 1, "orderId": 1, "holdExpiresAt": 1}
         return [doc async for doc in self.units.find(query, projection).sort("layout", 1)]

@@ -1,8 +1,9 @@
 """Applying catalog events to the inventory: counters and seats of shows, resale listings.
 
-Every write here is idempotent (upserts keyed by id, version-guarded listings), so a
-redelivered or re-applied event changes nothing twice. Live hold state (`holds`,
-`status`, `orderId`) is never overwritten by the catalog: orders owns it.
+Every write here is idempotent (upserts keyed by id, version-guarded listings, seat
+maps diffed against the stored seats — see seat_map.py), so a redelivered or
+re-applied event changes nothing twice. Live hold state (`holds`, `status`,
+`orderId`) is never overwritten by the catalog: orders owns it.
 """
 
 from __future__ import annotations
@@ -10,20 +11,20 @@ from __future__ import annotations
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from orders.store.inventory import counter_id, listing_unit_id, seat_unit_id
+from orders.store.inventory import counter_id, listing_unit_id
+from orders.store.seat_map import FREE, SeatMapChanges, SeatMapStore
 from ticketing_common.events import EventCreated, EventUpdated, TicketCreated, TicketUpdated
 from ticketing_common.mongo import Document
-
-FREE = {"status": "available", "orderId": None, "holdExpiresAt": None}
 
 
 class ReplicaStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.counters = db["counters"]
         self.units = db["units"]
+        self.seat_map = SeatMapStore(self.units)
 
-    async def apply_inventory(self, event: EventCreated | EventUpdated) -> None:
-        seated = {seat.ticket_type_id for seat in event.seats}
+    async def apply_inventory(self, event: EventCreated | EventUpdated) -> SeatMapChanges:
+        seated = event.seated_type_ids()
         counter_writes = [
             UpdateOne(
                 {"_id": counter_id(event.event_id, t.id)},
@@ -42,38 +43,7 @@ class ReplicaStore:
         ]
         if counter_writes:
             await self.counters.bulk_write(counter_writes, ordered=False)
-        seat_writes = [
-            UpdateOne(
-                {"_id": seat_unit_id(event.event_id, seat.id)},
-                {
-                    "$set": {
-                        "kind": "seat",
-                        "eventId": event.event_id,
-                        "seatId": seat.id,
-                        "section": seat.section,
-                        "row": seat.row,
-                        "label": seat.label,
-                        "index": seat.index,
-                        "ticketTypeId": seat.ticket_type_id,
-                        "layout": position,
-                    },
-                    "$setOnInsert": FREE,
-                },
-                upsert=True,
-            )
-            for position, seat in enumerate(event.seats)
-        ]
-        if seat_writes:
-            await self.units.bulk_write(seat_writes, ordered=False)
-        # A seat the organizer removed goes only while nobody holds or bought it.
-        await self.units.delete_many(
-            {
-                "eventId": event.event_id,
-                "kind": "seat",
-                "seatId": {"$nin": [seat.id for seat in event.seats]},
-                "status": "available",
-            }
-        )
+        return await self.seat_map.apply(event.event_id, event.all_seats())
 
     async def apply_listing(self, event: TicketCreated | TicketUpdated) -> None:
         """Insert a new listing, or reprice it when this is its next version."""

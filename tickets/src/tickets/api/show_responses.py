@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime
 
-from ticketing_common.events import CamelModel
-from tickets.domain.seating import seat_id
+from ticketing_common.events import CamelModel, seat_id
 from tickets.domain.shows import Show
 from tickets.money import to_major
 

@@ -1,29 +1,18 @@
 """Seat maps: the layout organizers describe, expanded into seats with stable ids.
 
-A seat id is `<section>-<row>-<label>`, each part reduced to letters, digits and `_`,
-so the same layout always yields the same ids (orders and issued tickets refer to
-them). `index` is the seat's position in its row, which is how orders finds
-adjacent seats.
+Seat ids follow the shared rule of the event contract (`ticketing_common.events.seat_id`:
+`<section>-<row>-<label>`, each part reduced to letters, digits and `_`), so the ids
+orders derives from `seatRows` are the ids shown here. `index` is the seat's position
+in its row, which is how orders finds adjacent seats.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ticketing_common.errors import BadRequest
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
-
-
-def id_part(text: str) -> str:
-    """The seat-id form of a section name, row label or seat label."""
-    return _UNSAFE.sub("_", text.strip()).strip("_") or "_"
-
-
-def seat_id(section: str, row: str, label: str) -> str:
-    return f"{id_part(section)}-{id_part(row)}-{id_part(label)}"
+from ticketing_common.events import seat_id, seat_id_part
 
 
 @dataclass(frozen=True)
@@ -88,7 +77,7 @@ def check_layout(sections: tuple[Section, ...]) -> None:
             raise BadRequest("Section name is required", f"{where}.name")
         _unique(
             sections_seen,
-            id_part(section.name).casefold(),
+            seat_id_part(section.name).casefold(),
             "Duplicate section name",
             f"{where}.name",
         )
@@ -99,7 +88,7 @@ def check_layout(sections: tuple[Section, ...]) -> None:
                 raise BadRequest("Row label is required", f"{row_field}.label")
             _unique(
                 rows_seen,
-                id_part(row.label).casefold(),
+                seat_id_part(row.label).casefold(),
                 "Duplicate row label",
                 f"{row_field}.label",
             )
@@ -109,7 +98,7 @@ def check_layout(sections: tuple[Section, ...]) -> None:
                     raise BadRequest("Seat labels must not be empty", f"{row_field}.seats")
                 _unique(
                     labels_seen,
-                    id_part(label).casefold(),
+                    seat_id_part(label).casefold(),
                     "Duplicate seat label",
                     f"{row_field}.seats",
                 )

@@ -11,16 +11,17 @@ from ticketing_common.errors import BadRequest
 from ticketing_common.events import (
     EventCreated,
     EventUpdated,
-    SeatDefinition,
+    SeatRowDefinition,
     TicketTypeDefinition,
 )
 from tickets.domain.search import build_search_terms
-from tickets.domain.seating import SeatRow, Section, check_layout, count_by_type, expand
+from tickets.domain.seating import SeatRow, Section, check_layout, count_by_type
 
 MAX_SELLABLE_UNITS = 100_000
-# The full seat list travels in every event.created/updated; this keeps one message
-# well under NATS's default 1 MB payload limit.
-MAX_SEATS = 8_000
+# The whole seat map travels in every event.created/updated (as rows of labels, a few
+# bytes a seat); a map whose message would not fit NATS's default 1 MB payload limit,
+# with room for the envelope, is refused (only long seat labels can get there).
+MAX_DEFINITION_BYTES = 900_000
 ShowStatus = Literal["active", "cancelled"]
 
 
@@ -129,16 +130,15 @@ class Show:
                 )
                 for t in self.ticket_types
             ],
-            "seats": [
-                SeatDefinition(
-                    id=s.id,
-                    section=s.section,
-                    row=s.row,
-                    label=s.label,
-                    index=s.index,
-                    ticket_type_id=s.ticket_type_id,
+            "seat_rows": [
+                SeatRowDefinition(
+                    section=section.name,
+                    row=row.label,
+                    ticket_type_id=row.ticket_type_id,
+                    labels=list(row.seat_labels),
                 )
-                for s in expand(self.sections)
+                for section in self.sections
+                for row in section.rows
             ],
         }
 
@@ -242,7 +242,7 @@ def check_inventory(show: Show) -> None:
     if units > MAX_SELLABLE_UNITS:
         field = "seating" if show.seated else "ticketTypes"
         raise BadRequest(f"At most {MAX_SELLABLE_UNITS} sellable units per event", field)
-    if show.seated and units > MAX_SEATS:
-        raise BadRequest(f"At most {MAX_SEATS} seats per seat map", "seating")
     if not show.ticket_types:
         raise BadRequest("At least one ticket type is required", "ticketTypes")
+    if show.seated and len(show.updated_event().to_json()) > MAX_DEFINITION_BYTES:
+        raise BadRequest("The seat map is too large to publish; use shorter labels", "seating")
