@@ -42,6 +42,9 @@ class Runtime:
     relay: OutboxRelay
     listeners: list[Listener[Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Run at shutdown, last added first, after listeners stop and before NATS and
+    # Mongo close (e.g. a provider's HTTP client, a service's own relay).
+    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 Wire = Callable[[FastAPI, Runtime], Awaitable[None]]
@@ -83,6 +86,8 @@ def create_service_app(
         finally:
             for listener in runtime.listeners:
                 await listener.stop()
+            for close in reversed(runtime.on_shutdown):
+                await close()
             await runtime.relay.stop()
             await runtime.nats.drain()
             await runtime.mongo.close()
