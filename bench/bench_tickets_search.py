@@ -27,7 +27,8 @@ from ticketing_common.events import utc_now
 from ticketing_common.mongo import connect_mongo
 from ticketing_common.testing.http import free_port, serve
 from tickets.config import TicketsSettings
-from tickets.domain.shows import Show, ShowDraft, TicketTypeSpec, Venue, new_show
+from tickets.domain.drafts import ShowDraft, TicketTypeSpec, Venue
+from tickets.domain.shows import Show, new_show
 from tickets.main import create_app
 from tickets.store.shows import ShowStore
 

@@ -9,7 +9,8 @@ from pymongo import AsyncMongoClient
 
 from ticketing_common.events import utc_now
 from ticketing_common.mongo import Document
-from tickets.domain.shows import ShowDraft, TicketTypeSpec, Venue, new_show
+from tickets.domain.drafts import ShowDraft, TicketTypeSpec, Venue
+from tickets.domain.shows import new_show
 from tickets.store.search_index import SearchIndex
 from tickets.store.shows import ShowStore
 from tickets.store.shows_query import ShowQuery

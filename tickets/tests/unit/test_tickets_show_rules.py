@@ -8,19 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ticketing_common.errors import AppError, BadRequest, Conflict, Forbidden
+from tickets.domain.drafts import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.listings import Listing
 from tickets.domain.patching import ShowPatch, TicketTypeChange, apply_patch, cancel
 from tickets.domain.sales import OrderLine, OrderRecord, advance, tally
 from tickets.domain.seating import expand
-from tickets.domain.shows import (
-    MAX_SELLABLE_UNITS,
-    RowSpec,
-    SectionSpec,
-    ShowDraft,
-    TicketTypeSpec,
-    Venue,
-    new_show,
-)
+from tickets.domain.shows import MAX_SELLABLE_UNITS, new_show
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 START = NOW + timedelta(days=30)

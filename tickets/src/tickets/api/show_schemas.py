@@ -8,8 +8,8 @@ from pydantic import AwareDatetime, Field, field_validator
 
 from ticketing_common.events import CamelModel
 from tickets.api.deps import Price, trimmed
+from tickets.domain.drafts import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.patching import ShowPatch, TicketTypeChange
-from tickets.domain.shows import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.money import SUPPORTED_CURRENCIES, to_minor
 
 Name = Annotated[str, trimmed(200)]

@@ -12,13 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ticketing_common.errors import BadRequest, Forbidden
+from tickets.domain.drafts import SectionSpec, Venue
 from tickets.domain.sales import Sales
 from tickets.domain.seating import Section, seat_types
 from tickets.domain.shows import (
-    SectionSpec,
     Show,
     TicketType,
-    Venue,
     check_inventory,
     check_times,
     check_type_names,

@@ -14,6 +14,7 @@ from ticketing_common.events import (
     SeatRowDefinition,
     TicketTypeDefinition,
 )
+from tickets.domain.drafts import SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.search import build_search_terms
 from tickets.domain.seating import SeatRow, Section, check_layout, count_by_type
 
@@ -26,55 +27,12 @@ ShowStatus = Literal["active", "cancelled"]
 
 
 @dataclass(frozen=True)
-class Venue:
-    name: str
-    address: str
-
-
-@dataclass(frozen=True)
 class TicketType:
     id: str
     name: str
     price: int  # minor units
     quantity: int  # for seated shows: the number of seats of this type
     max_per_order: int = 5
-
-
-@dataclass(frozen=True)
-class TicketTypeSpec:
-    """A ticket type as an organizer describes it; `quantity` is None for seated shows."""
-
-    name: str
-    price: int
-    quantity: int | None
-    max_per_order: int = 5
-
-
-@dataclass(frozen=True)
-class RowSpec:
-    label: str
-    seat_labels: tuple[str, ...]
-    ticket_type: str  # a ticket type name
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    name: str
-    rows: tuple[RowSpec, ...]
-
-
-@dataclass(frozen=True)
-class ShowDraft:
-    name: str
-    description: str
-    category: str
-    venue: Venue
-    starts_at: datetime
-    ends_at: datetime
-    hold_minutes: int
-    currency: str
-    ticket_types: tuple[TicketTypeSpec, ...]
-    seating: tuple[SectionSpec, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from bson import ObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing_common.errors import Conflict, NotFound
+from tickets.domain.drafts import ShowDraft
 from tickets.domain.patching import ShowPatch, apply_patch, cancel, ensure_organizer
 from tickets.domain.sales import tally
-from tickets.domain.shows import Show, ShowDraft, new_show
+from tickets.domain.shows import Show, new_show
 from tickets.domain.stats import ShowStats, show_stats
 from tickets.handlers import Catalog
 from tickets.store.shows_query import ShowQuery

@@ -7,8 +7,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ticketing_common.mongo import Document
+from tickets.domain.drafts import Venue
 from tickets.domain.seating import SeatRow, Section
-from tickets.domain.shows import Show, TicketType, Venue
+from tickets.domain.shows import Show, TicketType
 from tickets.store.shows_query import ShowQuery
 
 BY_START = [("startsAt", ASCENDING), ("_id", ASCENDING)]
