@@ -36,6 +36,18 @@ class StackSettings(BaseSettings):
     log_level: str = "INFO"
     extra_env: dict[str, str] = Field(default_factory=dict)
 
+    @property
+    def mongo_uri(self) -> str:
+        return f"mongodb://{self.host}:{self.mongo_port}/?directConnection=true"
+
+    @property
+    def nats_url(self) -> str:
+        return f"nats://{self.host}:{self.nats_port}"
+
+    @property
+    def stripe_url(self) -> str:
+        return f"http://{self.host}:{self.stripe_port}"
+
     def service_port(self, service: str) -> int:
         port: int = getattr(self, f"{service}_port")
         return port
@@ -140,13 +152,13 @@ def application_parts(settings: StackSettings) -> list[Part]:
     host = settings.host
     parts: list[Part] = []
     service_env = {
-        "MONGO_URI": f"mongodb://{host}:{settings.mongo_port}/?directConnection=true",
-        "NATS_URL": f"nats://{host}:{settings.nats_port}",
+        "MONGO_URI": settings.mongo_uri,
+        "NATS_URL": settings.nats_url,
         "JWT_KEY": dev_secret(settings, "jwt-key"),
         "TICKET_KEY_SECRET": dev_secret(settings, "ticket-key-secret"),
         "STRIPE_WEBHOOK_SECRET": dev_secret(settings, "stripe-webhook-secret"),
         "LOG_LEVEL": settings.log_level,
-        "STRIPE_API_BASE": f"http://{host}:{settings.stripe_port}",
+        "STRIPE_API_BASE": settings.stripe_url,
         "STRIPE_SECRET_KEY": "sk_test_embedded",
         "API_BASE_URL": f"http://{host}:{settings.gateway_port}",
         **settings.extra_env,

@@ -60,9 +60,7 @@ def _stack_settings(tmp: Path) -> StackSettings:
 
 def _endpoints(settings: StackSettings) -> Endpoints:
     return Endpoints(
-        mongo_uri=f"mongodb://127.0.0.1:{settings.mongo_port}/?directConnection=true",
-        nats_url=f"nats://127.0.0.1:{settings.nats_port}",
-        stripe_url=f"http://127.0.0.1:{settings.stripe_port}",
+        mongo_uri=settings.mongo_uri, nats_url=settings.nats_url, stripe_url=settings.stripe_url
     )
 
 
