@@ -2,7 +2,8 @@
 
 After a hold, release or sale a replica applies the order's delta to its snapshot at
 once and publishes it on NATS core (`availability.<eventId>`); the other replicas
-apply it too and wake their server-sent-event streams. A read never touches the
+apply it too and tell their live feeds (`availability_feed`), which turn them into
+server-sent-event frames. A read never touches the
 database while the snapshot is current (states are evaluated at read time, so an
 expired hold shows as free at once). A changed event definition forces a reload;
 a snapshot older than `max_age` is refreshed in the background, which repairs a lost
@@ -24,12 +25,15 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
 from orders.availability_deltas import apply_delta, encode
+from orders.availability_feed import AvailabilityFeeds
 from orders.domain.holds import EventInfo
 from orders.store.catalog import CatalogStore
 from orders.store.inventory import InventoryStore
 from ticketing_common.mongo import Document
 
 SUBJECT_PREFIX = "availability."
+# Called with the delta a snapshot took, or None when it changed wholesale (a reload).
+ChangeListener = Callable[[dict[str, Any] | None], None]
 
 
 @dataclass
@@ -52,7 +56,7 @@ class _Slot:
     generation: int = 0
     snapshot: Snapshot | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    watchers: set[asyncio.Event] = field(default_factory=set)
+    watchers: set[ChangeListener] = field(default_factory=set)
     # Deltas seen while a reload is reading the database, re-applied to its result.
     in_flight: list[dict[str, Any]] | None = None
     refresh: asyncio.Task[None] | None = None
@@ -69,6 +73,7 @@ class AvailabilityProjection:
         self.source = uuid.uuid4().hex
         self._slots: dict[str, _Slot] = {}
         self._subscription: Any = None
+        self.feeds = AvailabilityFeeds(self)
 
     def _slot(self, event_id: str) -> _Slot:
         return self._slots.setdefault(event_id, _Slot())
@@ -77,6 +82,7 @@ class AvailabilityProjection:
         self._subscription = await self.nats.subscribe(SUBJECT_PREFIX + "*", cb=self._on_message)
 
     async def stop(self) -> None:
+        self.feeds.close()
         if self._subscription is not None:
             with contextlib.suppress(Exception):
                 await self._subscription.unsubscribe()
@@ -105,8 +111,12 @@ class AvailabilityProjection:
                 apply_delta(slot.snapshot.counters, slot.snapshot.seats_by_id, delta)
             if slot.in_flight is not None:
                 slot.in_flight.append(delta)
-        for watcher in slot.watchers:
-            watcher.set()
+        self._notify(slot, delta)
+
+    @staticmethod
+    def _notify(slot: _Slot, delta: dict[str, Any] | None) -> None:
+        for watcher in list(slot.watchers):
+            watcher(delta)
 
     async def changed(self, event_id: str, delta: dict[str, Any] | None = None) -> None:
         """After a write: apply here at once, then tell the other replicas."""
@@ -115,11 +125,16 @@ class AvailabilityProjection:
         with contextlib.suppress(Exception):
             await self.nats.publish(SUBJECT_PREFIX + event_id, payload)
 
-    def watch(self, event_id: str) -> tuple[asyncio.Event, Callable[[], None]]:
+    def watch(self, event_id: str, listener: ChangeListener) -> Callable[[], None]:
+        """Call `listener` on every change of the event's snapshot; returns the unwatch."""
         slot = self._slot(event_id)
-        watcher = asyncio.Event()
-        slot.watchers.add(watcher)
-        return watcher, lambda: slot.watchers.discard(watcher)
+        slot.watchers.add(listener)
+        return lambda: slot.watchers.discard(listener)
+
+    def current(self, event_id: str) -> Snapshot | None:
+        """The snapshot held right now, without waiting for a reload."""
+        slot = self._slots.get(event_id)
+        return slot.snapshot if slot is not None else None
 
     async def snapshot(self, event_id: str) -> Snapshot | None:
         slot = self._slot(event_id)
@@ -172,6 +187,7 @@ class AvailabilityProjection:
         finally:
             slot.in_flight = None
         slot.snapshot = snapshot
+        self._notify(slot, None)  # watchers compare the reloaded states with what they sent
         return slot.snapshot
 
 

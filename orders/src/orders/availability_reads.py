@@ -1,4 +1,4 @@
-"""Reading an availability snapshot at a moment: seat states, counts per type, next expiry.
+"""Reading an availability snapshot at a moment: seat states and counts per type.
 
 States are evaluated at read time, so a hold whose expiry has passed reads as free at
 once, before any write releases it.
@@ -7,10 +7,13 @@ once, before any write releases it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from orders.availability import Snapshot
 from orders.store.inventory import counter_free
 from ticketing_common.mongo import Document
+
+if TYPE_CHECKING:  # the projection imports the feeds, which read snapshots through here
+    from orders.availability import Snapshot
 
 
 def seat_state(doc: Document, now: datetime) -> str:
@@ -19,18 +22,6 @@ def seat_state(doc: Document, now: datetime) -> str:
     if doc["status"] == "held" and doc["holdExpiresAt"] and doc["holdExpiresAt"] > now:
         return "held"
     return "available"
-
-
-def next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
-    """When the next live hold expires (its seats or units turn free without any write)."""
-    moments = [
-        d["holdExpiresAt"]
-        for d in snapshot.seats
-        if d["status"] == "held" and d["holdExpiresAt"] and d["holdExpiresAt"] > now
-    ]
-    for counter in snapshot.counters.values():
-        moments += [h["expiresAt"] for h in counter.get("holds", []) if h["expiresAt"] > now]
-    return min(moments, default=None)
 
 
 def remaining_by_type(snapshot: Snapshot, now: datetime) -> dict[str, tuple[int, int, int]]:

@@ -1,12 +1,13 @@
-"""The inventory replica (version order) and live availability (snapshot and SSE stream)."""
+"""The inventory replica: version order, listing updates, seat picking, event cancellation.
+
+The live availability stream is tested in test_orders_availability_stream.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
-import httpx
 import pytest
 
 from ticketing_common.events import EventUpdated, TicketTypeDefinition, TicketUpdated
@@ -102,34 +103,6 @@ async def test_together_picks_adjacent_seats_avoiding_lone_gaps(
         )
         assert response.status_code == 400
         assert "adjacent" in response.json()["errors"][0]["message"]
-
-
-async def test_stream_pushes_holds_taken_on_another_replica(
-    start_orders: Any, catalog: Any, users: Any, helpers: Any
-) -> None:
-    async with start_orders() as watched, start_orders() as other:
-        event = await catalog.seated_event(rows=1, per_row=3)
-        await helpers.wait_for_event(watched, event.event_id)
-        await helpers.wait_for_event(other, event.event_id)
-        async with (
-            httpx.AsyncClient(base_url=watched, timeout=10) as viewer,
-            users.client(other) as buyer,
-            viewer.stream("GET", f"/api/availability/{event.event_id}/stream") as stream,
-        ):
-            assert stream.headers["content-type"].startswith("text/event-stream")
-            lines = stream.aiter_lines()
-
-            async def next_snapshot() -> dict[str, Any]:
-                async for line in lines:
-                    if line.startswith("data: "):
-                        return dict(json.loads(line.removeprefix("data: ")))
-                raise AssertionError("stream ended")
-
-            first = await asyncio.wait_for(next_snapshot(), 5)
-            assert {s["state"] for s in first["seats"]} == {"available"}
-            await buyer.post("/api/orders", json={"eventId": event.event_id, "seats": ["A-1"]})
-            pushed = await asyncio.wait_for(next_snapshot(), 5)
-            assert [s["state"] for s in pushed["seats"]] == ["available", "held", "available"]
 
 
 async def test_cancelling_the_event_cancels_pending_orders(

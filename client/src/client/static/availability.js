@@ -1,5 +1,8 @@
 // Live availability on the event page: seat colours and remaining counts follow the
-// server-sent events of GET /api/availability/:eventId/stream (through the gateway).
+// server-sent events of GET /api/availability/:eventId/stream (through the gateway):
+// first `availability` (the whole snapshot), then `changes` frames naming only the seats
+// and types that changed ({ticketTypes: [{id, sold, held, remaining}], seats: [{id, state}]}).
+// Both are applied the same way: whatever a frame names is set, the rest stays.
 (function () {
   "use strict";
   var root = document.querySelector("[data-event-id]");
@@ -23,10 +26,23 @@
       });
     }
   }
+  // Seat elements by id, looked up once: a 50,000-seat snapshot must not query the page per seat.
+  var seatsById = null;
+  function seatElements(id) {
+    if (!seatsById) {
+      seatsById = {};
+      document.querySelectorAll("[data-seat-id]").forEach(function (el) {
+        var key = el.getAttribute("data-seat-id");
+        (seatsById[key] = seatsById[key] || []).push(el);
+      });
+    }
+    return seatsById[id] || [];
+  }
   function setSeat(id, state) {
     if (typeof state !== "string") { return; }
-    document.querySelectorAll('[data-seat-id="' + CSS.escape(id) + '"]').forEach(function (seat) {
+    seatElements(id).forEach(function (seat) {
       var box = seat.querySelector("input");
+      if (seat.className === "seat seat--" + state) { return; }
       seat.className = "seat seat--" + state;
       seat.title = seat.title.replace(/: \w+$/, ": " + state);
       if (box) {
@@ -34,7 +50,6 @@
         if (box.disabled) { box.checked = false; }
       }
     });
-    countSelected();
   }
   function setRemaining(id, remaining) {
     if (typeof remaining !== "number") { return; }
@@ -50,6 +65,7 @@
     if (payload.seatId) { setSeat(String(payload.seatId), pick(payload, ["state", "status"])); }
     (payload.seatIds || []).forEach(function (id) { setSeat(String(id), pick(payload, ["state", "status"])); });
     if (payload.ticketTypeId) { setRemaining(String(payload.ticketTypeId), payload.remaining); }
+    countSelected();
   }
   function countSelected() {
     var counter = document.querySelector("[data-selected-count]");
@@ -63,8 +79,9 @@
     try { apply(JSON.parse(message.data)); } catch (err) { /* not JSON: a keep-alive or comment */ }
   }
   source.onmessage = onMessage;
-  // The stream may name its events; listen to the likely names too.
-  ["availability", "snapshot", "update", "change", "seat", "seats"].forEach(function (name) {
+  // `availability` (whole snapshot) and `changes` (what changed); older names kept harmlessly.
+  // On a reconnect the browser sends Last-Event-ID and the server answers with a snapshot.
+  ["availability", "changes", "snapshot", "update", "change", "seat", "seats"].forEach(function (name) {
     source.addEventListener(name, onMessage);
   });
   window.addEventListener("beforeunload", function () { source.close(); });

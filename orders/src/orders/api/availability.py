@@ -1,59 +1,29 @@
-"""Routes under /api/availability: a snapshot, and a server-sent-event stream of changes."""
+"""Routes under /api/availability: a snapshot, and a server-sent-event stream of changes.
+
+The stream opens with the whole snapshot (event `availability`), then sends `changes`
+frames naming only the seats and types touched since the previous frame (at most one
+every quarter second), and a keep-alive comment when quiet. A reconnect (with or
+without `Last-Event-ID`) starts again from a whole snapshot.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from orders.api.deps import ContextDep
-from orders.api.schemas import major
 from orders.availability import AvailabilityProjection, Snapshot
-from orders.availability_reads import next_change, remaining_by_type, seat_state
+from orders.availability_frames import merged
+from orders.availability_render import render
 from ticketing_common.errors import NotFound
 from ticketing_common.events import utc_now
 
 router = APIRouter(prefix="/api/availability", tags=["availability"])
 HEARTBEAT_SECONDS = 15.0
-
-
-def render(snapshot: Snapshot, now: datetime) -> dict[str, Any]:
-    counts = remaining_by_type(snapshot, now)
-    event = snapshot.event
-    return {
-        "eventId": event.id,
-        "status": "ended" if event.ends_at <= now and event.status == "active" else event.status,
-        "ticketTypes": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "price": major(t.price),
-                "quantity": t.quantity,
-                "seated": t.seated,
-                "sold": counts[t.id][0],
-                "held": counts[t.id][1],
-                "remaining": counts[t.id][2],
-            }
-            for t in event.ticket_types
-        ],
-        "seats": [
-            {
-                "id": s["seatId"],
-                "section": s["section"],
-                "row": s["row"],
-                "label": s["label"],
-                "ticketTypeId": s["ticketTypeId"],
-                "state": seat_state(s, now),
-            }
-            for s in snapshot.seats
-        ],
-    }
+RETRY_MILLISECONDS = 2000
 
 
 async def _snapshot(projection: AvailabilityProjection, event_id: str) -> Snapshot:
@@ -75,34 +45,28 @@ async def availability_stream(
     projection = ctx.availability
     await _snapshot(projection, event_id)  # 404 before the stream starts
     return StreamingResponse(
-        _changes(projection, event_id, request),
+        _frames(projection, event_id, request),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _changes(
+async def _frames(
     projection: AvailabilityProjection, event_id: str, request: Request
 ) -> AsyncIterator[str]:
-    """Push the snapshot whenever it changes: a write anywhere, or a hold running out."""
-    watcher, unwatch = projection.watch(event_id)
-    last = ""
-    try:
+    async with projection.feeds.watch(event_id) as (feed, viewer):
+        first = feed.welcome(viewer)
+        if first is None:
+            return
+        # Frame ids are the feed's own: whatever `Last-Event-ID` names, start from a snapshot.
+        yield f"retry: {RETRY_MILLISECONDS}\n" + first.text
         while not await request.is_disconnected():
-            watcher.clear()
-            now = utc_now()
-            snapshot = await _snapshot(projection, event_id)
-            body = json.dumps(render(snapshot, now))
-            if body != last:
-                last = body
-                yield f"event: availability\ndata: {body}\n\n"
-            wake_at = next_change(snapshot, now)
-            timeout = HEARTBEAT_SECONDS
-            if wake_at is not None:
-                timeout = min(timeout, (wake_at - now).total_seconds() + 0.05)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(watcher.wait(), timeout)
-                continue
-            yield ": keep-alive\n\n"
-    finally:
-        unwatch()
+            frames = await viewer.next(HEARTBEAT_SECONDS)
+            if frames is None:
+                yield ": keep-alive\n\n"
+            elif viewer.behind or any(f.name == "availability" for f in frames):
+                viewer.behind = False
+                if (whole := feed.welcome(viewer)) is not None:
+                    yield whole.text
+            else:
+                yield merged(frames).text
