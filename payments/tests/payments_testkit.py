@@ -17,9 +17,12 @@ import httpx
 from bson import ObjectId
 
 from payments.config import PaymentsSettings
+from payments.replica import OrderReplicas
+from payments.store import PaymentStore
 from ticketing_common.auth import SessionUser, issue_token
 from ticketing_common.events import OrderCancelled, OrderCompleted, OrderCreated, utc_now
 from ticketing_common.messaging import Publisher
+from ticketing_common.mongo import MongoClient
 
 
 @dataclass
@@ -100,6 +103,19 @@ async def wait_replicated(http: httpx.AsyncClient, order_id: str, within: float 
     async with asyncio.timeout(within):
         while (await http.get("/api/payments", params={"orderId": order_id})).status_code != 200:
             await asyncio.sleep(0.05)
+
+
+async def pending_attempt(
+    mongo_client: MongoClient, database: str, order_id: str, started_ago: timedelta
+) -> str:
+    """A charge attempt some worker started `started_ago` and never finished."""
+    db = mongo_client[database]
+    replica = await OrderReplicas(db).get(order_id)
+    assert replica is not None
+    payment = await PaymentStore(db).start_attempt(replica, 1)
+    started = utc_now() - started_ago
+    await db["payments"].update_one({"_id": payment.id}, {"$set": {"attemptedAt": started}})
+    return payment.id
 
 
 # ---- localstripe, reached the way a browser-side Stripe.js would ----

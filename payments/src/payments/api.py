@@ -13,8 +13,8 @@ from pydantic.alias_generators import to_camel
 from payments.config import PaymentsSettings
 from payments.domain import Payment, PaymentState, payment_state, to_major
 from payments.handlers import Payments, pay_order
-from payments.store import WebhookEvents
 from payments.webhook import InvalidWebhook, handle_event, parse_event, verify_signature
+from payments.webhook_events import WebhookEvents
 from ticketing_common.app import RuntimeDep
 from ticketing_common.auth import CurrentUser
 from ticketing_common.errors import BadRequest, NotFound

@@ -24,6 +24,8 @@ class PaymentsSettings(BaseServiceSettings):
     # A charge attempt left pending this long (its worker died mid-charge) may be retried
     # with the same idempotency key; well above the provider timeout times its retries.
     pending_takeover_seconds: int = Field(default=120, ge=1)
+    # How often the reconciler looks for abandoned attempts and refunds left undone.
+    reconcile_seconds: float = Field(default=30.0, gt=0)
 
     @model_validator(mode="after")
     def _webhook_secret_for_live_keys(self) -> PaymentsSettings:

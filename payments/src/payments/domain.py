@@ -73,6 +73,17 @@ def check_payable(order: OrderReplica, now: datetime) -> None:
         raise BadRequest(ORDER_PAID)
 
 
+def refund_due(payment: Payment, order_cancelled: bool) -> bool:
+    """Whether the reconciler must (re)try to give this payment's money back.
+
+    Called with succeeded payments whose cancellation check is overdue and refunds
+    whose claim went stale; a refund once claimed is only ever finished.
+    """
+    if payment.status == PaymentStatus.REFUNDING:
+        return True
+    return payment.status == PaymentStatus.SUCCEEDED and order_cancelled
+
+
 def charge_idempotency_key(order_id: str, attempt: int) -> str:
     # One key per attempt: a retried request of the same attempt never charges twice,
     # and a new attempt after a decline (maybe another card) is a new charge.

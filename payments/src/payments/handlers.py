@@ -73,8 +73,8 @@ async def pay_order(ctx: Payments, order_id: str, payment_method: str, user_id: 
         # The order may have been cancelled while the money was on its way.
         await refund_if_cancelled(ctx, order_id)
     except Exception:
-        # The charge stands and the buyer gets its id; the order.cancelled listener
-        # keeps retrying the refund (it waits while a payment is pending).
+        # The charge stands and the buyer gets its id; the refund stays claimed, and the
+        # reconciler retries it once the claim is stale (the listener may be done).
         log.exception("refund after a late payment failed", extra={"order_id": order_id})
     return payment
 

@@ -13,14 +13,16 @@ from payments.listeners import (
     OrderCreatedListener,
 )
 from payments.provider import PaymentProvider
+from payments.reconciler import Reconciler
 from payments.replica import OrderReplicas
-from payments.store import PaymentStore, WebhookEvents
+from payments.store import PaymentStore
 from payments.stripe_provider import StripeProvider
+from payments.webhook_events import WebhookEvents
 from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 
 
-def stripe_provider(settings: PaymentsSettings) -> PaymentProvider:
+def stripe_provider(settings: PaymentsSettings) -> StripeProvider:
     return StripeProvider(
         settings.stripe_secret_key.get_secret_value(),
         settings.stripe_api_base,
@@ -32,10 +34,16 @@ def stripe_provider(settings: PaymentsSettings) -> PaymentProvider:
 def create_app(
     settings: PaymentsSettings | None = None, provider: PaymentProvider | None = None
 ) -> FastAPI:
+    """The payments app; a given `provider` stays the caller's to close."""
     settings = settings or load_settings(PaymentsSettings)
-    chosen = provider or stripe_provider(settings)
 
     async def wire(app: FastAPI, runtime: Runtime) -> None:
+        chosen = provider
+        if chosen is None:
+            # Built at start-up and closed at shutdown: its HTTP client lives with the app.
+            own = stripe_provider(settings)
+            runtime.on_shutdown.append(own.close)
+            chosen = own
         payments = PaymentStore(runtime.db)
         await payments.ensure_indexes()
         ctx = Payments(
@@ -51,5 +59,9 @@ def create_app(
         name = settings.service_name
         for listener in (OrderCreatedListener, OrderCancelledListener, OrderCompletedListener):
             runtime.listeners.append(listener(name, runtime.js, runtime.db, ctx))
+        reconciler = Reconciler(ctx, settings.reconcile_seconds)
+        reconciler.start()
+        # Shutdown hooks run last added first: the reconciler stops before the provider closes.
+        runtime.on_shutdown.append(reconciler.stop)
 
     return create_service_app(settings, title="Ticketing payments", routers=[router], wire=wire)

@@ -38,3 +38,14 @@ class PaymentProvider(Protocol):
     async def refund(self, *, provider_ref: str, amount: int, idempotency_key: str) -> RefundResult:
         """Give the money of a succeeded charge back; raises `ProviderUnavailable` on a fault."""
         ...
+
+    async def find_charge(
+        self, *, idempotency_key: str, provider_ref: str | None
+    ) -> ChargeResult | None:
+        """What became of a charge made with this key (or this reference).
+
+        None only when the provider is sure no charge was ever created with the key;
+        raises `ChargeDeclined` for a charge that failed and `ProviderUnavailable`
+        when it cannot tell.
+        """
+        ...

@@ -45,3 +45,9 @@ class OrderReplicas:
             version=doc["version"],
             expires_at=doc.get("expiresAt"),
         )
+
+    async def cancelled_among(self, order_ids: list[str]) -> set[str]:
+        if not order_ids:
+            return set()
+        query = {"_id": {"$in": order_ids}, "status": "cancelled"}
+        return {doc["_id"] async for doc in self.orders.find(query, {"_id": 1})}

@@ -1,4 +1,4 @@
-"""Mongo documents of payments and of seen webhooks, and their indexes.
+"""Mongo documents of payments, their indexes, and the queries of the reconciler.
 
 Every state change is one conditional single-document write guarded by the current
 state, so concurrent requests, redelivered events and replicas of this service never
@@ -7,14 +7,12 @@ apply a change twice.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 
 from bson import ObjectId
 from pymongo import DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from payments.domain import OrderReplica, Payment, PaymentStatus
 from ticketing_common.events import utc_now
@@ -38,6 +36,11 @@ def _payment(doc: Document) -> Payment:
     )
 
 
+# Set on a payment when it succeeds, removed once its order was seen not cancelled (or
+# its refund claimed): a worker that dies between the two leaves it for the reconciler.
+CANCEL_CHECK = "cancelCheckAt"
+
+
 class PaymentStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.payments = db["payments"]
@@ -50,6 +53,10 @@ class PaymentStore:
         )
         await self.payments.create_index([("orderId", 1), ("createdAt", DESCENDING)])
         await self.payments.create_index("providerRef", sparse=True)
+        # The reconciler's scans: few documents are pending, refunding or awaiting
+        # their cancellation check at any time.
+        await self.payments.create_index("status")
+        await self.payments.create_index(CANCEL_CHECK, sparse=True)
 
     async def start_attempt(self, order: OrderReplica, attempt: int) -> Payment:
         """Take the order's payment slot; DuplicateKeyError when another payment holds it."""
@@ -75,10 +82,37 @@ class PaymentStore:
         The attempt keeps its number, hence its idempotency key: the provider answers
         the retried charge with the original result instead of charging again.
         """
+        return await self._claim_pending({"orderId": order_id}, stale_before)
+
+    async def claim_stale_attempt(self, payment_id: str, stale_before: datetime) -> Payment | None:
+        """The reconciler's claim on an abandoned attempt: the buyer's retry then waits."""
+        return await self._claim_pending({"_id": payment_id}, stale_before)
+
+    async def _claim_pending(self, which: Document, stale_before: datetime) -> Payment | None:
         return await self._transition(
-            {"orderId": order_id, "status": "pending", "attemptedAt": {"$lt": stale_before}},
+            {**which, "status": "pending", "attemptedAt": {"$lt": stale_before}},
             {"$set": {"attemptedAt": utc_now()}},
         )
+
+    async def stale_attempts(self, stale_before: datetime, limit: int) -> list[Payment]:
+        query = {"status": "pending", "attemptedAt": {"$lt": stale_before}}
+        return [_payment(doc) async for doc in self.payments.find(query).limit(limit)]
+
+    async def refunds_due(self, stale_before: datetime, limit: int) -> list[Payment]:
+        """Succeeded payments whose cancellation check is overdue, and stale refund claims."""
+        query = {
+            "$or": [
+                {"status": "succeeded", CANCEL_CHECK: {"$lt": stale_before}},
+                {"status": "refunding", "refundClaimedAt": {"$lt": stale_before}},
+            ]
+        }
+        return [_payment(doc) async for doc in self.payments.find(query).limit(limit)]
+
+    async def cancel_checked(self, payment_ids: list[str]) -> None:
+        if payment_ids:
+            await self.payments.update_many(
+                {"_id": {"$in": payment_ids}}, {"$unset": {CANCEL_CHECK: ""}}
+            )
 
     async def failed_attempts(self, order_id: str) -> int:
         return await self.payments.count_documents({"orderId": order_id, "status": "failed"})
@@ -115,7 +149,7 @@ class PaymentStore:
     ) -> Payment | None:
         return await self._transition(
             {"_id": payment_id, "status": "pending"},
-            {"$set": {"status": "succeeded", "providerRef": provider_ref}},
+            {"$set": {"status": "succeeded", "providerRef": provider_ref, CANCEL_CHECK: utc_now()}},
             session,
         )
 
@@ -142,7 +176,10 @@ class PaymentStore:
                     {"status": "refunding", "refundClaimedAt": {"$lt": stale_before}},
                 ],
             },
-            {"$set": {"status": "refunding", "refundClaimedAt": utc_now()}},
+            {
+                "$set": {"status": "refunding", "refundClaimedAt": utc_now()},
+                "$unset": {CANCEL_CHECK: ""},
+            },
         )
 
     async def unsettled(self, order_id: str) -> bool:
@@ -158,20 +195,3 @@ class PaymentStore:
             {"$set": {"status": "refunded", "refundId": refund_id, "refundedAt": utc_now()}},
             session,
         )
-
-
-class WebhookEvents:
-    """Provider events already handled, by their id (the provider may deliver twice)."""
-
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.events = db["webhook_events"]
-
-    async def seen(self, event_id: str) -> bool:
-        return await self.events.find_one({"_id": event_id}) is not None
-
-    async def record(self, event_id: str, event_type: str) -> None:
-        # A concurrent delivery may have recorded it first; the handlers are idempotent.
-        with contextlib.suppress(DuplicateKeyError):
-            await self.events.insert_one(
-                {"_id": event_id, "type": event_type, "receivedAt": utc_now()}
-            )

@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 # Stripe's documented test token and test payment method for the same card; localstripe
 # only knows the payment method, and the original client sends the token.
 _TEST_TOKEN_ALIASES = {"tok_visa": "pm_card_visa"}
+# Stripe has no lookup by idempotency key: each PaymentIntent carries its key in metadata.
+CHARGE_KEY = "chargeKey"
+# A fake without the Search API is scanned through the listing, up to this many pages.
+_SCAN_PAGES = 50
 
 
 class StripeProvider:
@@ -29,12 +33,16 @@ class StripeProvider:
         self, secret_key: str, api_base: str, *, timeout: float = 20.0, max_network_retries: int = 2
     ) -> None:
         self._test_mode = secret_key.startswith("sk_test_")
+        self._http = stripe.HTTPXClient(timeout=timeout)
         self._client = stripe.StripeClient(
             secret_key,
             base_addresses={"api": api_base.rstrip("/")},
-            http_client=stripe.HTTPXClient(timeout=timeout),
+            http_client=self._http,
             max_network_retries=max_network_retries,
         )
+
+    async def close(self) -> None:
+        await self._http.close_async()  # type: ignore[no-untyped-call]
 
     async def charge(
         self,
@@ -52,7 +60,7 @@ class StripeProvider:
                 "currency": currency,
                 "confirm": True,
                 "payment_method_types": ["card"],
-                "metadata": {"orderId": order_id},
+                "metadata": {"orderId": order_id, CHARGE_KEY: idempotency_key},
                 **await self._payment_params(payment_method, idempotency_key),
             }
             intent = await self._client.v1.payment_intents.create_async(
@@ -71,6 +79,45 @@ class StripeProvider:
         except stripe.StripeError as exc:
             raise ProviderUnavailable(f"refund failed: {exc}") from exc
         return RefundResult(refund_id=refund.id, amount=refund.amount)
+
+    async def find_charge(
+        self, *, idempotency_key: str, provider_ref: str | None
+    ) -> ChargeResult | None:
+        try:
+            if provider_ref is not None:
+                intent = await self._client.v1.payment_intents.retrieve_async(provider_ref)
+            else:
+                found = await self._intent_by_key(idempotency_key)
+                if found is None:
+                    return None
+                intent = found
+        except stripe.StripeError as exc:
+            # Even a 404 on a stored reference: the charge existed, so "unknown", never "none".
+            raise ProviderUnavailable(f"charge lookup failed: {exc}") from exc
+        return _charge_result(intent)
+
+    async def _intent_by_key(self, idempotency_key: str) -> stripe.PaymentIntent | None:
+        # Search lags writes by up to a minute; callers look only at attempts far older.
+        query = f"metadata['{CHARGE_KEY}']:'{idempotency_key}'"
+        try:
+            found = await self._client.v1.payment_intents.search_async({"query": query})
+        except stripe.InvalidRequestError as exc:
+            if not (self._test_mode and exc.http_status == 404):
+                raise
+            return await self._scan_for_key(idempotency_key)  # a fake (localstripe): no search
+        return found.data[0] if found.data else None
+
+    async def _scan_for_key(self, idempotency_key: str) -> stripe.PaymentIntent | None:
+        params: Any = {"limit": 100}
+        for _ in range(_SCAN_PAGES):
+            page = await self._client.v1.payment_intents.list_async(params)
+            for intent in page.data:
+                if intent.metadata.to_dict().get(CHARGE_KEY) == idempotency_key:
+                    return intent
+            if not page.has_more or not page.data:
+                return None
+            params["starting_after"] = page.data[-1].id
+        raise ProviderUnavailable("too many PaymentIntents to scan for the charge")
 
     async def _payment_params(self, payment_method: str, idempotency_key: str) -> dict[str, Any]:
         """A payment method id as is; a card token is first saved on a customer.
@@ -97,13 +144,14 @@ def _charge_result(intent: stripe.PaymentIntent) -> ChargeResult:
         return ChargeResult(intent.id, "succeeded")
     if intent.status == "processing":
         return ChargeResult(intent.id, "processing")
-    error = intent.last_payment_error
     if intent.status == "requires_action":
         # 3-D Secure needs the buyer in a browser; this server-side flow cannot do it.
         raise ChargeDeclined("authentication_required", message="card needs authentication")
-    code = (error.code if error else None) or "card_declined"
-    decline_code = error.decline_code if error else None
-    raise ChargeDeclined(code, decline_code, (error.message if error else None) or intent.status)
+    # A field the API left out is missing from the object (AttributeError), not None.
+    error = getattr(intent, "last_payment_error", None)
+    code = getattr(error, "code", None) or "card_declined"
+    decline_code = getattr(error, "decline_code", None)
+    raise ChargeDeclined(code, decline_code, getattr(error, "message", None) or intent.status)
 
 
 def _normalized(exc: stripe.StripeError) -> ChargeDeclined | ProviderUnavailable:

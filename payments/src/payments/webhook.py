@@ -16,7 +16,7 @@ from typing import Any
 
 from payments.failures import ChargeDeclined, failure_reason
 from payments.handlers import Payments, record_failure, record_success, refund_if_cancelled
-from payments.store import WebhookEvents
+from payments.webhook_events import WebhookEvents
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,9 @@ from payments_testkit import (
     card_token,
     intents_for,
     payment_method,
+    pending_attempt,
 )
 
-from payments.replica import OrderReplicas
-from payments.store import PaymentStore
-from ticketing_common.events import utc_now
 from ticketing_common.mongo import MongoClient
 from ticketing_common.testing.http import free_port
 from ticketing_common.testing.plugin import Endpoints
@@ -153,25 +151,12 @@ async def test_a_double_submit_charges_once(
     assert len(await intents_for(embedded_servers.stripe_url, order.order_id)) == 1
 
 
-async def _pending_attempt(
-    mongo_client: MongoClient, database: str, order_id: str, started_ago: timedelta
-) -> str:
-    """A charge attempt some worker started `started_ago` and never finished."""
-    db = mongo_client[database]
-    replica = await OrderReplicas(db).get(order_id)
-    assert replica is not None
-    payment = await PaymentStore(db).start_attempt(replica, 1)
-    started = utc_now() - started_ago
-    await db["payments"].update_one({"_id": payment.id}, {"$set": {"attemptedAt": started}})
-    return payment.id
-
-
 async def test_a_payment_in_progress_holds_the_order(
     serve_payments: ServeApp, buyer: Buyer, mongo_client: MongoClient, database_name: str
 ) -> None:
     async with serve_payments() as base_url, buyer.client(base_url) as http:
         order = await buyer.publish_order(http)
-        await _pending_attempt(mongo_client, database_name, order.order_id, timedelta(seconds=5))
+        await pending_attempt(mongo_client, database_name, order.order_id, timedelta(seconds=5))
         response = await http.post(
             "/api/payments", json={"token": "tok_visa", "orderId": order.order_id}
         )
@@ -190,7 +175,7 @@ async def test_an_attempt_abandoned_mid_charge_is_taken_over_with_its_key(
 ) -> None:
     async with serve_payments() as base_url, buyer.client(base_url) as http:
         order = await buyer.publish_order(http)
-        stale = await _pending_attempt(
+        stale = await pending_attempt(
             mongo_client, database_name, order.order_id, timedelta(minutes=10)
         )
         response = await http.post(

@@ -139,6 +139,9 @@ class CancelledWhileCharging:
     async def refund(self, **kwargs: Any) -> RefundResult:
         return await self.stripe.refund(**kwargs)
 
+    async def find_charge(self, **kwargs: Any) -> ChargeResult | None:
+        return await self.stripe.find_charge(**kwargs)
+
 
 async def test_money_arriving_after_the_cancellation_is_refunded(
     serve_payments: ServeApp,
