@@ -11,21 +11,18 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from bson import ObjectId
 
+from bench.support import embedded_servers
 from expiration.config import ExpirationSettings
 from expiration.main import create_app
-from ticketing_common.devstack import StackSettings, Supervisor
-from ticketing_common.devstack.parts import infrastructure_parts
 from ticketing_common.events import STREAM_NAME, ExpirationComplete, OrderCreated, utc_now
 from ticketing_common.messaging import Publisher, connect_nats, ensure_stream
-from ticketing_common.testing.http import free_port, serve
+from ticketing_common.testing.http import serve
 
 HOLDS = 200
 HOLD_SECONDS = 2.0
@@ -102,29 +99,14 @@ async def _publish_orders(publisher: Publisher, spread_seconds: float) -> list[O
 
 
 async def run(report: dict[str, Any]) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-expiration-"))
-    stack = StackSettings(
-        data_dir=data_dir,
-        in_memory=True,
-        mongo_port=free_port(),
-        nats_port=free_port(),
-        stripe_port=free_port(),
-    )
-    # The database and the broker only; the payment provider plays no part here.
-    supervisor = Supervisor(
-        infrastructure_parts(stack)[:2], data_dir / "logs", stack.host, lambda _: None
-    )
-    await asyncio.to_thread(supervisor.start_all)
-    try:
-        nats_url = f"nats://{stack.host}:{stack.nats_port}"
-        mongo_uri = f"mongodb://{stack.host}:{stack.mongo_port}/?directConnection=true"
+    async with embedded_servers("expiration") as (stack, _):
         # The figure asked for: 200 holds taken at once, all due within a few ms.
-        burst = await _measure(nats_url, mongo_uri, spread_seconds=0.0)
+        burst = await _measure(stack.nats_url, stack.mongo_uri, spread_seconds=0.0)
         # The same holds taken over 2 s, as real buyers arrive: shows the scheduler's tick.
-        burst["spread_over_2s"] = await _measure(nats_url, mongo_uri, spread_seconds=2.0)
+        burst["spread_over_2s"] = await _measure(
+            stack.nats_url, stack.mongo_uri, spread_seconds=2.0
+        )
         report["expiration"] = burst
-    finally:
-        await asyncio.to_thread(supervisor.stop_all)
 
 
 def main() -> None:

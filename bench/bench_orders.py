@@ -22,14 +22,11 @@ import asyncio
 import contextlib
 import io
 import json
-import math
 import os
 import pstats
-import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -38,16 +35,15 @@ from typing import Any
 import httpx
 from bson import ObjectId
 
+from bench.orders_seated import measure_seated
+from bench.support import JWT_KEY, TICKET_KEY_SECRET, embedded_servers, percentile
 from orders.config import OrdersSettings
 from orders.store.inventory import free_at_least
 from ticketing_common.auth import SessionUser, issue_token
-from ticketing_common.devstack import StackSettings, Supervisor
-from ticketing_common.devstack.parts import infrastructure_parts
+from ticketing_common.devstack import StackSettings
 from ticketing_common.events import (
     EventCreated,
-    SeatRowDefinition,
     TicketTypeDefinition,
-    seat_id,
     utc_now,
 )
 from ticketing_common.messaging import Publisher, connect_nats, ensure_stream
@@ -58,15 +54,6 @@ BUYERS = 50
 READERS = 5
 LOAD_SECONDS = 8.0
 SELL_OUT = 300
-SEAT_ROWS, SEATS_PER_ROW, FRONT_ROWS = 50, 100, 10  # 5,000 seats; the front 1,000 are wanted
-ACTIVE = ["created", "awaiting:payment", "complete"]
-JWT_KEY = "bench-signing-key-that-is-long-enough-0123456789"
-TICKET_KEY_SECRET = "bench-ticket-key-secret-0123456789abcdef"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
 class ServiceProcess:
@@ -99,7 +86,11 @@ class ServiceProcess:
         assert self.process is not None
         # SIGINT: uvicorn shuts down cleanly, then cProfile writes its file.
         self.process.send_signal(signal.SIGINT)
-        await asyncio.to_thread(self.process.wait, 30)
+        try:
+            await asyncio.to_thread(self.process.wait, 60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # the figures stand; only the profile is lost
+            await asyncio.to_thread(self.process.wait)
 
     @property
     def pid(self) -> int:
@@ -107,6 +98,8 @@ class ServiceProcess:
         return self.process.pid
 
     def top(self, count: int = 12) -> list[str]:
+        if not self.profile_path.exists():
+            return ["no profile: the service did not stop within 60 s"]
         out = io.StringIO()
         pstats.Stats(str(self.profile_path), stream=out).sort_stats("tottime").print_stats(count)
         lines = [line.strip() for line in out.getvalue().splitlines()]
@@ -177,100 +170,6 @@ async def readers(client: httpx.AsyncClient, event_id: str, until: float) -> lis
     return latencies
 
 
-def seated_event() -> EventCreated:
-    now = utc_now()
-    rows = [
-        SeatRowDefinition(
-            section="Hall",
-            row=f"R{r}",
-            ticket_type_id="seat",
-            labels=[str(n) for n in range(1, SEATS_PER_ROW + 1)],
-        )
-        for r in range(1, SEAT_ROWS + 1)
-    ]
-    seat_type = TicketTypeDefinition(
-        id="seat", name="Seat", price=3000, quantity=SEAT_ROWS * SEATS_PER_ROW, max_per_order=4
-    )
-    return EventCreated(
-        event_id=str(ObjectId()),
-        organizer_id="bench",
-        name="Bench seated",
-        starts_at=now + timedelta(days=1),
-        ends_at=now + timedelta(days=2),
-        ticket_types=[seat_type],
-        seat_rows=rows,
-        version=0,
-    )
-
-
-def wanted_seats(rng: random.Random) -> list[str]:
-    """1-4 random seats; half the requests aim at the front rows, so buyers collide."""
-    rows = FRONT_ROWS if rng.random() < 0.5 else SEAT_ROWS
-    count = rng.randint(1, 4)
-    picks = {(rng.randint(1, rows), rng.randint(1, SEATS_PER_ROW)) for _ in range(count)}
-    return [seat_id("Hall", f"R{r}", str(n)) for r, n in picks]
-
-
-async def seated_buyers(
-    client: httpx.AsyncClient, event_id: str, until: float
-) -> list[tuple[int, float]]:
-    rng = random.Random(5000)
-    results: list[tuple[int, float]] = []
-
-    async def buyer() -> None:
-        while time.perf_counter() < until:
-            body = {"eventId": event_id, "seats": wanted_seats(rng)}
-            started = time.perf_counter()
-            response = await client.post("/api/orders", json=body)
-            results.append((response.status_code, time.perf_counter() - started))
-
-    await asyncio.gather(*(buyer() for _ in range(BUYERS)))
-    return results
-
-
-async def seats_in_two_active_orders(mongo_uri: str, event_id: str) -> tuple[int, int]:
-    """(seats held or sold by more than one active order, seats in active orders)."""
-    client = connect_mongo(mongo_uri)
-    pipeline: list[dict[str, Any]] = [
-        {"$match": {"eventId": event_id, "status": {"$in": ACTIVE}}},
-        {"$unwind": "$lines"},
-        {"$match": {"lines.seat_id": {"$ne": None}}},
-        {"$group": {"_id": "$lines.seat_id", "orders": {"$sum": 1}}},
-    ]
-    groups = [doc async for doc in await client["bench_orders"]["orders"].aggregate(pipeline)]
-    await client.close()
-    return sum(1 for g in groups if g["orders"] > 1), len(groups)
-
-
-async def measure_seated(
-    client: httpx.AsyncClient, publisher: Publisher, mongo_uri: str
-) -> dict[str, Any]:
-    event = seated_event()
-    await publisher.publish(event)
-    await wait_replicated(client, event.event_id)
-    started = time.perf_counter()
-    results = await seated_buyers(client, event.event_id, started + LOAD_SECONDS)
-    elapsed = time.perf_counter() - started
-    ok = [latency for status, latency in results if status == 201]
-    doubled, seats_held = await seats_in_two_active_orders(mongo_uri, event.event_id)
-    left = (await client.get(f"/api/availability/{event.event_id}")).json()["ticketTypes"][0]
-    return {
-        "seats": SEAT_ROWS * SEATS_PER_ROW,
-        "buyers": BUYERS,
-        "load_seconds": LOAD_SECONDS,
-        "requests": len(results),
-        "holds": len(ok),
-        "holds_per_second": round(len(ok) / elapsed, 1),
-        "hold_latency_ms_p50": round(percentile(ok, 0.50) * 1000, 1) if ok else None,
-        "hold_latency_ms_p99": round(percentile(ok, 0.99) * 1000, 1) if ok else None,
-        "rejected_seat_taken": sum(1 for status, _ in results if status == 409),
-        "other_errors": sum(1 for status, _ in results if status not in (201, 409)),
-        "seats_in_active_orders": seats_held,
-        "seats_held_per_availability": left["held"],
-        "oversold": doubled,
-    }
-
-
 async def raw_database_rate(mongo_uri: str, seconds: float = 3.0) -> float:
     """The hold's conditional write issued straight to the database by 50 writers."""
     client = connect_mongo(mongo_uri)
@@ -298,8 +197,7 @@ async def raw_database_rate(mongo_uri: str, seconds: float = 3.0) -> float:
 
 
 async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -> dict[str, Any]:
-    nats_url = f"nats://{stack.host}:{stack.nats_port}"
-    mongo_uri = f"mongodb://{stack.host}:{stack.mongo_port}/?directConnection=true"
+    nats_url, mongo_uri = stack.nats_url, stack.mongo_uri
     settings = OrdersSettings(
         mongo_uri=mongo_uri,
         nats_url=nats_url,
@@ -349,7 +247,7 @@ async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -
             await wait_replicated(client, small)
             sell_out = await buyers(client, small, None)
             left = (await client.get(f"/api/availability/{small}")).json()["ticketTypes"][0]
-            seated = await measure_seated(client, publisher, mongo_uri)
+            seated = await measure_seated(client, publisher, mongo_uri, wait_replicated)
     finally:
         await nc.drain()
     top = service.top()
@@ -399,27 +297,12 @@ def bound_by(figures: dict[str, Any]) -> str:
 
 
 async def run(report: dict[str, Any]) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-orders-"))
-    stack = StackSettings(
-        data_dir=data_dir,
-        in_memory=True,
-        mongo_port=free_port(),
-        nats_port=free_port(),
-        stripe_port=free_port(),
-    )
-    supervisor = Supervisor(
-        infrastructure_parts(stack)[:2], data_dir / "logs", stack.host, lambda _: None
-    )
-    await asyncio.to_thread(supervisor.start_all)
-    try:
+    async with embedded_servers("orders") as (stack, supervisor):
         pids = {part.name.split()[0]: process.pid for part, process in supervisor.running}
         pids["load generator"] = os.getpid()
-        figures = await _measure(stack, pids, data_dir)
+        figures = await _measure(stack, pids, supervisor.log_dir)
         figures["bound"] = bound_by(figures)
         report["orders"] = figures
-    finally:
-        with contextlib.suppress(Exception):
-            await asyncio.to_thread(supervisor.stop_all)
 
 
 if __name__ == "__main__":

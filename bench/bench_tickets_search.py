@@ -12,20 +12,17 @@ import asyncio
 import json
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from ticketing_common.devstack import StackSettings, Supervisor
-from ticketing_common.devstack.parts import infrastructure_parts
+from bench.support import JWT_KEY, embedded_servers
 from ticketing_common.events import utc_now
 from ticketing_common.mongo import connect_mongo
-from ticketing_common.testing.http import free_port, serve
+from ticketing_common.testing.http import serve
 from tickets.config import TicketsSettings
 from tickets.domain.drafts import ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.shows import Show, new_show
@@ -182,24 +179,12 @@ async def _measure(base_url: str, rng: random.Random) -> dict[str, Any]:
 
 
 async def run(report: dict[str, Any]) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-tickets-"))
-    stack = StackSettings(
-        data_dir=data_dir,
-        in_memory=True,
-        mongo_port=free_port(),
-        nats_port=free_port(),
-        stripe_port=free_port(),
-    )
-    supervisor = Supervisor(
-        infrastructure_parts(stack)[:2], data_dir / "logs", stack.host, lambda _: None
-    )
-    await asyncio.to_thread(supervisor.start_all)
-    try:
+    async with embedded_servers("tickets") as (stack, _):
         settings = TicketsSettings(
-            mongo_uri=f"mongodb://127.0.0.1:{stack.mongo_port}/?directConnection=true",
-            nats_url=f"nats://127.0.0.1:{stack.nats_port}",
+            mongo_uri=stack.mongo_uri,
+            nats_url=stack.nats_url,
             mongo_db="bench_tickets",
-            jwt_key="bench-signing-key-that-is-long-enough-0123456789",
+            jwt_key=JWT_KEY,
             log_level="WARNING",
         )
         rng = random.Random(20261121)
@@ -221,8 +206,6 @@ async def run(report: dict[str, Any]) -> None:
             "seed_seconds": round(seed_seconds, 1),
             "service_start_seconds": round(start_seconds, 1),
         }
-    finally:
-        await asyncio.to_thread(supervisor.stop_all)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -47,6 +46,9 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
         )
         runtime.extras["orders"] = ctx
         relay.start()
+        # Stopped before NATS and Mongo close (the runtime runs these last-added first).
+        runtime.on_shutdown.append(availability.stop)
+        runtime.on_shutdown.append(relay.stop)
         for listener in LISTENERS:
             runtime.listeners.append(listener(settings.service_name, runtime.js, runtime.db, ctx))
 
@@ -62,22 +64,4 @@ def create_app(settings: OrdersSettings | None = None) -> FastAPI:
         wire=wire_for(settings),
     )
     app.add_exception_handler(RuleViolation, _rule_violation)
-    _stop_own_tasks_first(app)
     return app
-
-
-def _stop_own_tasks_first(app: FastAPI) -> None:
-    """Stop the order relay and the availability subscription before NATS and Mongo close."""
-    shared_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with shared_lifespan(app):
-            try:
-                yield
-            finally:
-                ctx: OrdersContext = app.state.runtime.extras["orders"]
-                await ctx.relay.stop()
-                await ctx.availability.stop()
-
-    app.router.lifespan_context = lifespan
