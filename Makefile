@@ -6,7 +6,7 @@ SERVICES := $(patsubst %/pyproject.toml,%,$(wildcard auth/pyproject.toml tickets
 PACKAGES := ticketing_common $(SERVICES)
 STAMP := $(VENV)/.installed
 
-.PHONY: dev install test lint format bench clean-data
+.PHONY: dev install test test-tools lint format bench clean-data
 
 dev: install
 	$(PY) -m ticketing_common.devstack
@@ -27,15 +27,15 @@ lint: install
 	MYPYPATH=$(subst $(eval) ,:,$(foreach s,common $(SERVICES),$(s)/src)):. \
 		$(VENV)/bin/mypy $(foreach p,$(PACKAGES) bench,-p $(p))
 
-# The browser test of the client drives Debian's chromium (no browser download).
-CHROMIUM ?= /usr/bin/chromium
+# The client's browser test drives Debian's chromium and its script test runs under
+# node; both come from Debian's packages when missing (no browser download).
+test-tools:
+	@command -v chromium >/dev/null && command -v node >/dev/null || { \
+		echo "==> installing Debian's chromium and nodejs for the client tests"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs >/dev/null; }
 
-$(CHROMIUM):
-	@echo "==> installing Debian's chromium for the browser test"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-
-test: lint $(CHROMIUM)
+test: lint test-tools
 	$(PY) -m pytest
 
 format: install
