@@ -75,15 +75,16 @@ def create_service_app(
         configure_logging(settings.service_name, settings.log_level)
         runtime = await _open_runtime(settings)
         app.state.runtime = runtime
-        if wire:
-            await wire(app, runtime)
-        runtime.relay.start()
-        for listener in runtime.listeners:
-            await listener.start()
-        log.info("service started")
         try:
+            if wire:
+                await wire(app, runtime)
+            runtime.relay.start()
+            for listener in runtime.listeners:
+                await listener.start()
+            log.info("service started")
             yield
         finally:
+            # Also after a failed start: what `wire` started is stopped, nothing leaks.
             for listener in runtime.listeners:
                 await listener.stop()
             for close in reversed(runtime.on_shutdown):
