@@ -14,8 +14,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from payments.domain import Payment, charge_idempotency_key
 from payments.failures import ChargeDeclined, failure_reason
 from payments.handlers import Payments, record_failure, record_success, refund_if_cancelled
+from payments.stripe_provider import CHARGE_KEY
 from payments.webhook_events import WebhookEvents
 
 log = logging.getLogger(__name__)
@@ -78,13 +80,24 @@ async def handle_event(ctx: Payments, seen: WebhookEvents, event: WebhookEvent) 
     return True
 
 
+async def _attempt_of_intent(ctx: Payments, event: WebhookEvent) -> Payment | None:
+    """The synchronous reply may not be stored yet: the order's active attempt, but only
+    if the intent was made by that very attempt (a late webhook of an earlier attempt
+    must not settle a newer one)."""
+    metadata = event.object.get("metadata") or {}
+    order_id = metadata.get("orderId")
+    payment = await ctx.payments.active_for(str(order_id)) if order_id else None
+    if payment is None:
+        return None
+    expected = charge_idempotency_key(payment.order_id, payment.attempt)
+    return payment if metadata.get(CHARGE_KEY) == expected else None
+
+
 async def _settle_intent(ctx: Payments, event: WebhookEvent) -> None:
     intent_id = str(event.object.get("id", ""))
     payment = await ctx.payments.by_provider_ref(intent_id)
     if payment is None:
-        # The synchronous reply may not be stored yet: find the order's pending attempt.
-        order_id = (event.object.get("metadata") or {}).get("orderId")
-        payment = await ctx.payments.active_for(str(order_id)) if order_id else None
+        payment = await _attempt_of_intent(ctx, event)
     if payment is None:
         log.info("webhook for an unknown payment", extra={"intent": intent_id})
         return

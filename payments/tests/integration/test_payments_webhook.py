@@ -11,6 +11,7 @@ import pytest
 from payments_testkit import Buyer, ServeApp, StreamRecorder
 
 from payments.config import PaymentsSettings
+from payments.domain import charge_idempotency_key
 from payments.replica import OrderReplicas
 from payments.store import PaymentStore
 from payments.webhook import sign
@@ -71,7 +72,8 @@ async def test_an_asynchronous_confirmation_completes_a_pending_payment_once(
 ) -> None:
     async with serve_payments() as base_url, buyer.client(base_url) as http:
         order_id, payment_id = await pending_payment(mongo_client, database_name, buyer, http)
-        intent = {"id": "pi_async_1", "metadata": {"orderId": order_id}, "status": "succeeded"}
+        metadata = {"orderId": order_id, "chargeKey": charge_idempotency_key(order_id, 1)}
+        intent = {"id": "pi_async_1", "metadata": metadata, "status": "succeeded"}
         body = intent_event("evt_async_1", "payment_intent.succeeded", intent)
         headers = {
             "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
@@ -101,7 +103,7 @@ async def test_an_asynchronous_decline_fails_the_payment_with_its_reason(
         order_id, _ = await pending_payment(mongo_client, database_name, buyer, http)
         intent = {
             "id": "pi_async_2",
-            "metadata": {"orderId": order_id},
+            "metadata": {"orderId": order_id, "chargeKey": charge_idempotency_key(order_id, 1)},
             "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds"},
         }
         body = intent_event("evt_async_2", "payment_intent.payment_failed", intent)
@@ -115,3 +117,27 @@ async def test_an_asynchronous_decline_fails_the_payment_with_its_reason(
         "insufficient_funds",
         "Payment failed due to not enough money",
     )
+
+
+async def test_a_late_confirmation_of_an_earlier_attempt_does_not_settle_the_current_one(
+    serve_payments: ServeApp,
+    payments_settings: PaymentsSettings,
+    buyer: Buyer,
+    payment_events: StreamRecorder,
+    mongo_client: MongoClient,
+    database_name: str,
+) -> None:
+    async with serve_payments() as base_url, buyer.client(base_url) as http:
+        order_id, payment_id = await pending_payment(mongo_client, database_name, buyer, http)
+        earlier = {"orderId": order_id, "chargeKey": charge_idempotency_key(order_id, 0)}
+        intent = {"id": "pi_earlier_attempt", "metadata": earlier, "status": "succeeded"}
+        body = intent_event("evt_earlier", "payment_intent.succeeded", intent)
+        headers = {
+            "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
+        }
+        response = await http.post("/api/payments/webhook", content=body, headers=headers)
+        payment = await PaymentStore(mongo_client[database_name]).active_for(order_id)
+    assert response.status_code == 200
+    assert payment is not None
+    assert (payment.id, payment.status, payment.provider_ref) == (payment_id, "pending", None)
+    assert payment_events.of("payment.created", order_id) == []
