@@ -35,6 +35,14 @@ async def pending_payment(
     return order.order_id, payment.id
 
 
+def signed_intent(
+    settings: PaymentsSettings, event_id: str, kind: str, intent: dict[str, Any]
+) -> tuple[bytes, dict[str, str]]:
+    """A webhook body about a PaymentIntent and its valid, current signature header."""
+    body = intent_event(event_id, kind, intent)
+    return body, {"Stripe-Signature": sign(body, settings.webhook_secret, int(time.time()))}
+
+
 @pytest.mark.parametrize(
     "signature",
     [
@@ -74,10 +82,9 @@ async def test_an_asynchronous_confirmation_completes_a_pending_payment_once(
         order_id, payment_id = await pending_payment(mongo_client, database_name, buyer, http)
         metadata = {"orderId": order_id, "chargeKey": charge_idempotency_key(order_id, 1)}
         intent = {"id": "pi_async_1", "metadata": metadata, "status": "succeeded"}
-        body = intent_event("evt_async_1", "payment_intent.succeeded", intent)
-        headers = {
-            "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
-        }
+        body, headers = signed_intent(
+            payments_settings, "evt_async_1", "payment_intent.succeeded", intent
+        )
         first = await http.post("/api/payments/webhook", content=body, headers=headers)
         again = await http.post("/api/payments/webhook", content=body, headers=headers)
         created = await payment_events.wait_for("payment.created", order_id)
@@ -106,10 +113,9 @@ async def test_an_asynchronous_decline_fails_the_payment_with_its_reason(
             "metadata": {"orderId": order_id, "chargeKey": charge_idempotency_key(order_id, 1)},
             "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds"},
         }
-        body = intent_event("evt_async_2", "payment_intent.payment_failed", intent)
-        headers = {
-            "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
-        }
+        body, headers = signed_intent(
+            payments_settings, "evt_async_2", "payment_intent.payment_failed", intent
+        )
         response = await http.post("/api/payments/webhook", content=body, headers=headers)
         failed = await payment_events.wait_for("payment.failed", order_id)
     assert response.status_code == 200
@@ -131,10 +137,9 @@ async def test_a_late_confirmation_of_an_earlier_attempt_does_not_settle_the_cur
         order_id, payment_id = await pending_payment(mongo_client, database_name, buyer, http)
         earlier = {"orderId": order_id, "chargeKey": charge_idempotency_key(order_id, 0)}
         intent = {"id": "pi_earlier_attempt", "metadata": earlier, "status": "succeeded"}
-        body = intent_event("evt_earlier", "payment_intent.succeeded", intent)
-        headers = {
-            "Stripe-Signature": sign(body, payments_settings.webhook_secret, int(time.time()))
-        }
+        body, headers = signed_intent(
+            payments_settings, "evt_earlier", "payment_intent.succeeded", intent
+        )
         response = await http.post("/api/payments/webhook", content=body, headers=headers)
         payment = await PaymentStore(mongo_client[database_name]).active_for(order_id)
     assert response.status_code == 200
