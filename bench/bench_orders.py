@@ -4,7 +4,11 @@ Starts its own embedded SecantusDB and nats-server (in memory, free ports), serv
 orders service in its own process under cProfile (so the profile and the CPU
 figures are the service side alone), seeds a general-admission event through the real NATS, then:
 - throughput: 50 buyers take 1-ticket holds for a fixed time while 5 readers poll
-  availability → holds/s, p50/p99 hold latency, p99 availability read latency;
+  availability → holds/s (also for the first and the second half of the window, to show
+  whether the rate holds up as live holds accumulate), p50/p99 hold latency, p99
+  availability read latency;
+- accumulated: a fresh event pre-seeded with 2,000 live holds (taken through the API),
+  then the same timed load → holds/s with that many live holds already on the type;
 - sell-out: 50 buyers race for 300 tickets → oversold count (must be 0);
 - seated: a 5,000-seat event, 50 buyers each holding 1-4 random specific seats (half of
   the requests aimed at the 1,000 front seats, so they collide) → holds/s, p50/p99 hold
@@ -38,7 +42,7 @@ from bson import ObjectId
 from bench.orders_seated import measure_seated
 from bench.support import JWT_KEY, TICKET_KEY_SECRET, embedded_servers, percentile
 from orders.config import OrdersSettings
-from orders.store.inventory import free_at_least
+from orders.store.counters import free_at_least
 from ticketing_common.auth import SessionUser, issue_token
 from ticketing_common.devstack import StackSettings
 from ticketing_common.events import (
@@ -54,6 +58,7 @@ BUYERS = 50
 READERS = 5
 LOAD_SECONDS = 8.0
 SELL_OUT = 300
+PRESEEDED_HOLDS = 2000
 
 
 class ServiceProcess:
@@ -138,22 +143,62 @@ async def wait_replicated(client: httpx.AsyncClient, event_id: str) -> None:
 
 
 async def buyers(
-    client: httpx.AsyncClient, event_id: str, until: float | None
-) -> list[tuple[int, float]]:
-    """Each buyer takes 1-ticket holds until time runs out (or the event sells out)."""
+    client: httpx.AsyncClient, event_id: str, until: float | None, stop_after: int | None = None
+) -> list[tuple[int, float, float]]:
+    """Each buyer takes 1-ticket holds until time runs out, the event sells out, or
+    `stop_after` holds were taken → (status, latency, finished at) per request."""
     body = {"eventId": event_id, "items": [{"ticketTypeId": "ga", "quantity": 1}]}
-    results: list[tuple[int, float]] = []
+    results: list[tuple[int, float, float]] = []
+    taken = 0
 
     async def buyer() -> None:
+        nonlocal taken
         while until is None or time.perf_counter() < until:
+            if stop_after is not None and taken >= stop_after:
+                return
             started = time.perf_counter()
             response = await client.post("/api/orders", json=body)
-            results.append((response.status_code, time.perf_counter() - started))
+            finished = time.perf_counter()
+            results.append((response.status_code, finished - started, finished))
+            taken += response.status_code == 201
             if response.status_code != 201 and until is None:
                 return
 
     await asyncio.gather(*(buyer() for _ in range(BUYERS)))
     return results
+
+
+def rate_by_half(
+    holds: list[tuple[int, float, float]], started: float, elapsed: float
+) -> list[float]:
+    """Holds/s in the first and the second half of the timed window."""
+    middle = started + elapsed / 2
+    first = sum(1 for status, _, at in holds if status == 201 and at <= middle)
+    second = sum(1 for status, _, at in holds if status == 201 and at > middle)
+    return [round(first / (elapsed / 2), 1), round(second / (elapsed / 2), 1)]
+
+
+async def accumulated(client: httpx.AsyncClient, publisher: Publisher) -> dict[str, Any]:
+    """The timed load on a type that already carries PRESEEDED_HOLDS live holds."""
+    event_id = await seed_event(publisher, 10**6)
+    await wait_replicated(client, event_id)
+    seeding = time.perf_counter()
+    seeded = await buyers(client, event_id, None, stop_after=PRESEEDED_HOLDS)
+    seed_seconds = time.perf_counter() - seeding
+    started = time.perf_counter()
+    holds = await buyers(client, event_id, started + LOAD_SECONDS)
+    elapsed = time.perf_counter() - started
+    ok = [latency for status, latency, _ in holds if status == 201]
+    return {
+        "live_holds_before": sum(1 for status, _, _ in seeded if status == 201),
+        "seeding_holds_per_second": round(PRESEEDED_HOLDS / seed_seconds, 1),
+        "holds": len(ok),
+        "errors": sum(1 for status, _, _ in holds if status != 201),
+        "holds_per_second": round(len(ok) / elapsed, 1),
+        "holds_per_second_by_half": rate_by_half(holds, started, elapsed),
+        "hold_latency_ms_p50": round(percentile(ok, 0.50) * 1000, 1),
+        "hold_latency_ms_p99": round(percentile(ok, 0.99) * 1000, 1),
+    }
 
 
 async def readers(client: httpx.AsyncClient, event_id: str, until: float) -> list[float]:
@@ -248,18 +293,20 @@ async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -
             sell_out = await buyers(client, small, None)
             left = (await client.get(f"/api/availability/{small}")).json()["ticketTypes"][0]
             seated = await measure_seated(client, publisher, mongo_uri, wait_replicated)
+            with_live_holds = await accumulated(client, publisher)
     finally:
         await nc.drain()
     top = service.top()
     raw_rate = await raw_database_rate(mongo_uri)
-    ok = [latency for status, latency in holds if status == 201]
-    sold = sum(1 for status, _ in sell_out if status == 201)
+    ok = [latency for status, latency, _ in holds if status == 201]
+    sold = sum(1 for status, _, _ in sell_out if status == 201)
     return {
         "buyers": BUYERS,
         "load_seconds": LOAD_SECONDS,
         "holds": len(ok),
-        "errors": sum(1 for status, _ in holds if status != 201),
+        "errors": sum(1 for status, _, _ in holds if status != 201),
         "holds_per_second": round(len(ok) / elapsed, 1),
+        "holds_per_second_by_half": rate_by_half(holds, started, elapsed),
         "hold_latency_ms_p50": round(percentile(ok, 0.50) * 1000, 1),
         "hold_latency_ms_p99": round(percentile(ok, 0.99) * 1000, 1),
         "availability_read_ms_p99_idle": round(percentile(idle_reads, 0.99) * 1000, 1),
@@ -272,6 +319,7 @@ async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -
         "raw_conditional_writes_per_second": round(raw_rate, 1),
         "service_profile_top_tottime": top,
         "seated": seated,
+        "with_2000_live_holds": with_live_holds,
     }
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from orders.availability_reads import seat_state
 from orders.availability_render import event_status
 from orders.domain.holds import TicketType
-from orders.store.inventory import counter_free
+from orders.store.counters import counter_free
 
 if TYPE_CHECKING:
     from orders.availability import Snapshot

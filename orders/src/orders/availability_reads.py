@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from orders.store.inventory import counter_free
+from orders.store.counters import counter_free
 from ticketing_common.mongo import Document
 
 if TYPE_CHECKING:  # the projection imports the feeds, which read snapshots through here

@@ -18,6 +18,7 @@ class TicketType:
     quantity: int
     max_per_order: int
     seated: bool
+    shards: int = 1  # counter shards of a general-admission type
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from orders.availability import AvailabilityProjection
 from orders.availability_deltas import order_delta
 from orders.config import OrdersSettings
 from orders.domain.order import Order
+from orders.handlers.ga_claims import ga_type_ids
 from orders.store.catalog import CatalogStore
-from orders.store.inventory import InventoryStore, counter_id, listing_unit_id, seat_unit_id
+from orders.store.inventory import InventoryStore, listing_unit_id, seat_unit_id
 from orders.store.orders import OrderStore
 from orders.store.replica import ReplicaStore
 from ticketing_common.outbox import EmbeddedOutboxRelay
@@ -48,19 +49,9 @@ def unit_ids(order: Order) -> list[str]:
     return [seat_unit_id(order.event_id, line.seat_id) for line in order.lines if line.seat_id]
 
 
-def counter_lines(order: Order) -> list[tuple[str, int]]:
-    if order.event_id is None:
-        return []
-    return [
-        (counter_id(order.event_id, line.ticket_type_id), line.quantity)
-        for line in order.lines
-        if line.seat_id is None
-    ]
-
-
 async def release_inventory(ctx: OrdersContext, order: Order) -> None:
     """Give back whatever the order holds; idempotent, so safe on every retry."""
     if units := unit_ids(order):
         await ctx.inventory.release_units(units, order.id)
-    if counters := counter_lines(order):
-        await ctx.inventory.release_counters([c for c, _ in counters], order.id)
+    if order.event_id is not None and (types := ga_type_ids(order)):
+        await ctx.inventory.ga.release(order.event_id, types, order.id)

@@ -17,7 +17,8 @@ from orders.domain import EventUnavailable, NotEnoughTickets, RuleViolation
 from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Line, ListingRef, Order
 from orders.handlers.context import OrdersContext, release_inventory
-from orders.store.inventory import counter_free, counter_id, listing_unit_id
+from orders.handlers.ga_claims import claim_units
+from orders.store.inventory import listing_unit_id
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +107,18 @@ async def hold_general(
     window = hold_window(now, ctx.hold_length(event.hold_minutes), event.ends_at)
     order = new_event_order(user_id, event, lines, window, now)
     for number, line in enumerate(lines):
-        counter = counter_id(event_id, line.ticket_type_id)
-        held = await ctx.inventory.hold_units_of_type(
-            counter, order.id, line.quantity, window.expires_at, now
+        available = await claim_units(
+            ctx.inventory.ga,
+            event_id,
+            event.ticket_type(line.ticket_type_id),
+            order.id,
+            line.quantity,
+            window.expires_at,
+            now,
         )
-        if not held:
-            taken = [counter_id(event_id, done.ticket_type_id) for done in lines[:number]]
-            if taken:
-                await ctx.inventory.release_counters(taken, order.id)
-            doc = await ctx.inventory.counter(counter)
-            available = counter_free(doc, now)[1] if doc else 0
+        if available is not None:
+            if number:
+                taken = [done.ticket_type_id for done in lines[:number]]
+                await ctx.inventory.ga.release(event_id, taken, order.id)
             raise NotEnoughTickets(line.quantity, available, "items")
     return await record_hold(ctx, order, window)

@@ -17,7 +17,8 @@ from bson import ObjectId
 from orders.domain import RuleViolation
 from orders.domain.keys import sign_ticket_key
 from orders.domain.order import IssuedTicket, Order, ticket_slots
-from orders.handlers.context import OrdersContext, counter_lines, release_inventory, unit_ids
+from orders.handlers.context import OrdersContext, release_inventory, unit_ids
+from orders.handlers.ga_claims import sell_units
 from ticketing_common.events import CancelReason
 from ticketing_common.messaging import RetryLater
 
@@ -74,14 +75,14 @@ async def cancel_event_orders(ctx: OrdersContext, event_id: str) -> None:
         await cancel_order(ctx, order_id, "event_cancelled")
 
 
-async def _sell_hold(ctx: OrdersContext, order: Order, now: datetime) -> bool:
-    """Turn the hold into a sale; idempotent, and fails only if the units were lost."""
+async def _sell_hold(
+    ctx: OrdersContext, order: Order, now: datetime
+) -> list[tuple[str, int]] | None:
+    """Turn the hold into a sale → the counter entries sold (shard, n), or None if units
+    were lost; idempotent."""
     if (units := unit_ids(order)) and not await ctx.inventory.sell_units(units, order.id):
-        return False
-    for counter, n in counter_lines(order):
-        if not await ctx.inventory.sell_from_counter(counter, order.id, n, now):
-            return False
-    return True
+        return None
+    return await sell_units(ctx.inventory.ga, order, now)
 
 
 def issue_tickets(ctx: OrdersContext, order: Order) -> list[IssuedTicket]:
@@ -105,11 +106,11 @@ async def settle_payment(ctx: OrdersContext, order_id: str, payment_id: str, now
         if not await ctx.orders.replace_if_unchanged(order, claimed):
             raise RetryLater("order changed while settling")
         order = claimed
-    if await _sell_hold(ctx, order, now):
+    if (sold := await _sell_hold(ctx, order, now)) is not None:
         done, event = order.complete(issue_tickets(ctx, order))
         await ctx.orders.replace_if_unchanged(order, done, event)
-        for counter, n in counter_lines(done):
-            await ctx.inventory.fold_sold_hold(counter, order.id, n)
+        for shard, n in sold:
+            await ctx.inventory.ga.fold(shard, order.id, n)
         await ctx.published(done)
         log.info("order completed", extra={"order_id": order_id})
         return

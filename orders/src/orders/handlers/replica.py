@@ -24,6 +24,7 @@ async def apply_event_definition(ctx: OrdersContext, event: EventCreated | Event
         return
     # Inventory first, version last: a crash in between re-applies everything (idempotent).
     started = time.monotonic()
+    shards = await ctx.replica.apply_counters(event)
     changes = await ctx.replica.apply_inventory(event)
     if changes.inserted or changes.updated or changes.removed:
         log.info(
@@ -36,7 +37,7 @@ async def apply_event_definition(ctx: OrdersContext, event: EventCreated | Event
                 "seconds": round(time.monotonic() - started, 3),
             },
         )
-    await ctx.catalog.save_event(event)
+    await ctx.catalog.save_event(event, shards)
     if event.status == "cancelled":
         await cancel_event_orders(ctx, event.event_id)
     await ctx.availability.changed(event.event_id)

@@ -11,7 +11,7 @@ from ticketing_common.events import EventCreated, EventUpdated
 from ticketing_common.mongo import Document
 
 
-def _event_document(event: EventCreated | EventUpdated) -> Document:
+def _event_document(event: EventCreated | EventUpdated, shards: dict[str, int]) -> Document:
     seated = event.seated_type_ids()
     return {
         "organizerId": event.organizer_id,
@@ -30,6 +30,7 @@ def _event_document(event: EventCreated | EventUpdated) -> Document:
                 "quantity": t.quantity,
                 "maxPerOrder": t.max_per_order,
                 "seated": t.id in seated,
+                "shards": shards.get(t.id, 1),
             }
             for t in event.ticket_types
         ],
@@ -55,6 +56,7 @@ def event_from_document(doc: Document) -> EventInfo:
                 quantity=t["quantity"],
                 max_per_order=t["maxPerOrder"],
                 seated=t["seated"],
+                shards=t.get("shards", 1),
             )
             for t in doc["ticketTypes"]
         ],
@@ -73,9 +75,10 @@ class CatalogStore:
         doc = await self.events.find_one({"_id": event_id}, {"version": 1})
         return int(doc["version"]) if doc else None
 
-    async def save_event(self, event: EventCreated | EventUpdated) -> bool:
-        """Write the definition unless a newer version got there first."""
-        body = _event_document(event)
+    async def save_event(self, event: EventCreated | EventUpdated, shards: dict[str, int]) -> bool:
+        """Write the definition (with each type's shard count) unless a newer version got
+        there first."""
+        body = _event_document(event, shards)
         query: dict[str, Any] = {"_id": event.event_id, "version": {"$lt": event.version}}
         result = await self.events.update_one(query, {"$set": body})
         if result.matched_count:

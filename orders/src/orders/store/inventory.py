@@ -1,9 +1,6 @@
 """Sellable inventory, decided by single-document conditional writes (no transactions).
 
-- `counters`: one document per (event, general-admission type): `quantity`, `sold`
-  and the live holds `[{orderId, n, expiresAt, sold?}]`. A hold is a `$push` guarded
-  by `$expr` (quantity - sold - active holds >= n), where an entry counts only while
-  `expiresAt` is ahead or it is sold — so an expired hold is free at once.
+- `counters`: general admission, a few shard documents per type (see counters.py).
 - `units`: one document per seat or resale listing with `status`, `orderId` and
   `holdExpiresAt`; a claim is guarded by "available, or held with an expired hold".
 Every hold carries its order id and expiry, so a crash mid-way leaves holds that expire.
@@ -15,6 +12,7 @@ from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from orders.store.counters import CounterStore
 from ticketing_common.mongo import Document
 
 
@@ -26,10 +24,6 @@ def listing_unit_id(ticket_id: str) -> str:
     return f"listing:{ticket_id}"
 
 
-def counter_id(event_id: str, ticket_type_id: str) -> str:
-    return f"{event_id}:{ticket_type_id}"
-
-
 def free_unit(now: datetime) -> Document:
     """Available, or held with an expired hold (an available unit has no expiry).
 
@@ -39,75 +33,15 @@ def free_unit(now: datetime) -> Document:
     return {"status": {"$in": ["available", "held"]}, "holdExpiresAt": {"$not": {"$gt": now}}}
 
 
-def active_held(now: datetime, excluding_order: str | None = None) -> Document:
-    """Aggregation expression: units in holds that are sold or not yet expired."""
-    live: Document = {"$or": [{"$eq": ["$$h.sold", True]}, {"$gt": ["$$h.expiresAt", now]}]}
-    if excluding_order is not None:
-        live = {"$and": [{"$ne": ["$$h.orderId", excluding_order]}, live]}
-    entries = {"$filter": {"input": {"$ifNull": ["$holds", []]}, "as": "h", "cond": live}}
-    return {"$sum": {"$map": {"input": entries, "as": "h", "in": "$$h.n"}}}
-
-
-def free_at_least(n: int, now: datetime, excluding_order: str | None = None) -> Document:
-    taken = {"$add": ["$sold", active_held(now, excluding_order)]}
-    return {"$expr": {"$gte": [{"$subtract": ["$quantity", taken]}, n]}}
-
-
-def counter_free(doc: Document, now: datetime) -> tuple[int, int]:
-    """(held, remaining) of a counter document at `now`."""
-    held = sum(
-        h["n"] for h in doc.get("holds", []) if h.get("sold") is True or h["expiresAt"] > now
-    )
-    return held, doc["quantity"] - doc["sold"] - held
-
-
 class InventoryStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.counters = db["counters"]
+        self.ga = CounterStore(db)
         self.units = db["units"]
 
     async def ensure_indexes(self) -> None:
-        await self.counters.create_index("eventId")
+        await self.ga.ensure_indexes()
         await self.units.create_index([("eventId", 1), ("layout", 1)])
         await self.units.create_index("orderId", sparse=True)
-
-    # --- general admission -------------------------------------------------------------
-    async def hold_units_of_type(
-        self, counter: str, order_id: str, n: int, expires_at: datetime, now: datetime
-    ) -> bool:
-        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at}
-        result = await self.counters.update_one(
-            {"_id": counter, **free_at_least(n, now)}, {"$push": {"holds": entry}}
-        )
-        return result.modified_count == 1
-
-    async def counter(self, counter: str) -> Document | None:
-        return await self.counters.find_one({"_id": counter})
-
-    async def release_counters(self, counters: list[str], order_id: str) -> None:
-        await self.counters.update_many(
-            {"_id": {"$in": counters}, "holds.orderId": order_id},
-            {"$pull": {"holds": {"orderId": order_id}}},
-        )
-
-    async def sell_from_counter(self, counter: str, order_id: str, n: int, now: datetime) -> bool:
-        """Mark the order's hold sold; valid even past expiry while nobody took its place."""
-        result = await self.counters.update_one(
-            {
-                "_id": counter,
-                "holds": {"$elemMatch": {"orderId": order_id}},
-                **free_at_least(n, now, excluding_order=order_id),
-            },
-            {"$set": {"holds.$.sold": True}},
-        )
-        return result.matched_count == 1
-
-    async def fold_sold_hold(self, counter: str, order_id: str, n: int) -> None:
-        """Move a sold hold into the `sold` counter (keeps the document small)."""
-        await self.counters.update_one(
-            {"_id": counter, "holds": {"$elemMatch": {"orderId": order_id, "sold": True}}},
-            {"$pull": {"holds": {"orderId": order_id}}, "$inc": {"sold": n}},
-        )
 
     # --- seats and listings ------------------------------------------------------------
     async def hold_units(
@@ -146,7 +80,8 @@ class InventoryStore:
         return [doc async for doc in self.units.find(query, projection).sort("layout", 1)]
 
     async def counters_of_event(self, event_id: str) -> list[Document]:
-        return [doc async for doc in self.counters.find({"eventId": event_id})]
+        """One document per general-admission type, its shards summed."""
+        return await self.ga.counters_of_event(event_id)
 
     async def seat_types(self, event_id: str, seat_ids: list[str]) -> dict[str, str]:
         """Seat id -> ticket type id, for the seats of the event that exist."""

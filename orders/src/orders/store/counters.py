@@ -1,0 +1,149 @@
+"""General-admission counters: K shard documents per type, each a slice of the quantity.
+
+A shard is `{eventId, ticketTypeId, shard, quantity, sold, holds: [{orderId, n,
+expiresAt, sold?}]}`. A claim is one conditional write on one shard: guarded by `$expr`
+(quantity - sold - live holds >= n), where an entry is live while `expiresAt` is ahead
+or it is sold — so an expired hold is free at once — and, in the same write (an update
+pipeline), the expired unsold entries are dropped, so a shard carries its live holds
+only. An order may hold entries on several shards (a split claim); releases `$pull` its
+entries from every shard of its types, so they stay idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ticketing_common.mongo import Document
+
+
+def live_entry(now: datetime) -> Document:
+    """Aggregation condition on `$$h`: a hold entry that still takes its units."""
+    return {"$or": [{"$eq": ["$$h.sold", True]}, {"$gt": ["$$h.expiresAt", now]}]}
+
+
+def live_entries(now: datetime, excluding_order: str | None = None) -> Document:
+    live = live_entry(now)
+    if excluding_order is not None:
+        live = {"$and": [{"$ne": ["$$h.orderId", excluding_order]}, live]}
+    return {"$filter": {"input": {"$ifNull": ["$holds", []]}, "as": "h", "cond": live}}
+
+
+def free_units(now: datetime, excluding_order: str | None = None) -> Document:
+    held = {
+        "$sum": {"$map": {"input": live_entries(now, excluding_order), "as": "h", "in": "$$h.n"}}
+    }
+    return {"$subtract": ["$quantity", {"$add": ["$sold", held]}]}
+
+
+def free_at_least(n: int, now: datetime, excluding_order: str | None = None) -> Document:
+    return {"$expr": {"$gte": [free_units(now, excluding_order), n]}}
+
+
+def counter_free(doc: Document, now: datetime) -> tuple[int, int]:
+    """(held, remaining) of a counter document at `now`."""
+    held = sum(
+        h["n"] for h in doc.get("holds", []) if h.get("sold") is True or h["expiresAt"] > now
+    )
+    return held, doc["quantity"] - doc["sold"] - held
+
+
+def merge_shards(docs: list[Document]) -> list[Document]:
+    """One counter document per type, as if unsharded: what availability reads."""
+    merged: dict[str, Document] = {}
+    for doc in docs:
+        into = merged.setdefault(
+            doc["ticketTypeId"],
+            {"ticketTypeId": doc["ticketTypeId"], "quantity": 0, "sold": 0, "holds": []},
+        )
+        into["quantity"] += doc["quantity"]
+        into["sold"] += doc["sold"]
+        into["holds"] += doc.get("holds", [])
+    return list(merged.values())
+
+
+class CounterStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.counters = db["counters"]
+
+    async def ensure_indexes(self) -> None:
+        await self.counters.create_index("eventId")
+        await self.counters.create_index([("eventId", 1), ("ticketTypeId", 1)])
+
+    async def claim(
+        self, shard: str, order_id: str, n: int, expires_at: datetime, now: datetime
+    ) -> bool:
+        """Take `n` units on one shard, dropping its expired unsold entries in the same write."""
+        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at}
+        kept = live_entries(now)
+        result = await self.counters.update_one(
+            {"_id": shard, **free_at_least(n, now)},
+            [{"$set": {"holds": {"$concatArrays": [kept, [entry]]}}}],
+        )
+        return result.modified_count == 1
+
+    async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
+        """Free units of each shard of a type, worked out by the database (no arrays read)."""
+        pipeline: list[Document] = [
+            {"$match": {"eventId": event_id, "ticketTypeId": type_id}},
+            {"$project": {"free": free_units(now)}},
+        ]
+        cursor = await self.counters.aggregate(pipeline)
+        return {doc["_id"]: max(0, int(doc["free"])) async for doc in cursor}
+
+    async def release_shards(self, shards: list[str], order_id: str) -> None:
+        await self.counters.update_many(
+            {"_id": {"$in": shards}, "holds.orderId": order_id},
+            {"$pull": {"holds": {"orderId": order_id}}},
+        )
+
+    async def release(self, event_id: str, type_ids: list[str], order_id: str) -> None:
+        await self.counters.update_many(
+            {"eventId": event_id, "ticketTypeId": {"$in": type_ids}, "holds.orderId": order_id},
+            {"$pull": {"holds": {"orderId": order_id}}},
+        )
+
+    async def entries_of_order(
+        self, event_id: str, type_ids: list[str], order_id: str
+    ) -> list[tuple[str, str, int]]:
+        """(shard, type id, n) of each entry the order still has (pruned ones are gone)."""
+        query = {"eventId": event_id, "ticketTypeId": {"$in": type_ids}, "holds.orderId": order_id}
+        found = []
+        async for doc in self.counters.find(query):
+            for entry in doc["holds"]:
+                if entry["orderId"] == order_id:
+                    found.append((doc["_id"], doc["ticketTypeId"], int(entry["n"])))
+        return found
+
+    async def sell(self, shard: str, order_id: str, n: int, now: datetime) -> bool:
+        """Mark the order's entry sold; valid even past expiry while nobody took its place."""
+        result = await self.counters.update_one(
+            {
+                "_id": shard,
+                "holds": {"$elemMatch": {"orderId": order_id}},
+                **free_at_least(n, now, excluding_order=order_id),
+            },
+            {"$set": {"holds.$.sold": True}},
+        )
+        return result.matched_count == 1
+
+    async def fold(self, shard: str, order_id: str, n: int) -> None:
+        """Move a sold entry into the shard's `sold` counter (keeps the document small)."""
+        await self.counters.update_one(
+            {"_id": shard, "holds": {"$elemMatch": {"orderId": order_id, "sold": True}}},
+            {"$pull": {"holds": {"orderId": order_id}}, "$inc": {"sold": n}},
+        )
+
+    async def shards_of_type(self, event_id: str, type_id: str) -> list[Document]:
+        cursor = self.counters.find({"eventId": event_id, "ticketTypeId": type_id})
+        return [doc async for doc in cursor.sort("shard", 1)]
+
+    async def counters_of_event(self, event_id: str) -> list[Document]:
+        return merge_shards([doc async for doc in self.counters.find({"eventId": event_id})])
+
+    async def set_quantity(self, shard: str, old: int, new: int, guard: Document | None) -> bool:
+        """Move a shard's slice from `old` to `new`, if unchanged since read (and `guard`)."""
+        query = {"_id": shard, "quantity": old, **(guard or {})}
+        result = await self.counters.update_one(query, {"$set": {"quantity": new}})
+        return result.matched_count == 1
