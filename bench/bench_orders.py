@@ -323,25 +323,20 @@ async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -
     }
 
 
-# Counter $push and order insert; the relay then clears a whole batch of sent events
-# in one more write, a fraction of a write per hold under load.
-WRITES_PER_HOLD = 2
-
-
 def bound_by(figures: dict[str, Any]) -> str:
-    """Name the bounding part from the figures rather than by assumption."""
+    """Name the bounding part from the measured CPU shares rather than by assumption.
+
+    The load generator shares the 2 cores, so the busiest of the system's own parts
+    (database, service, broker) is what a faster machine or a second replica relieves.
+    """
     cpu = figures["cpu_percent_during_load"]
+    parts = {name: cpu[name] for name in ("mongo", "service", "nats")}
+    busiest = max(parts, key=lambda name: parts[name])
     raw = figures["raw_conditional_writes_per_second"]
-    needed = figures["holds_per_second"] * WRITES_PER_HOLD
-    if needed >= 0.8 * raw:
-        return (
-            f"database: {figures['holds_per_second']} holds/s x {WRITES_PER_HOLD} writes = "
-            f"{round(needed)} writes/s, while SecantusDB alone manages {raw} conditional "
-            f"hot-document writes/s at {BUYERS} writers; service CPU {cpu['service']}%, "
-            f"broker CPU {cpu['nats']}%"
-        )
-    busiest = max(cpu, key=lambda name: cpu[name])
-    return f"{busiest} (CPU % during load: {cpu}); database headroom {round(raw - needed)} writes/s"
+    return (
+        f"{busiest} (CPU % during load: {cpu}); for scale, SecantusDB alone takes {raw} "
+        f"guarded writes/s on one hot document at {BUYERS} writers"
+    )
 
 
 async def run(report: dict[str, Any]) -> None:
