@@ -6,6 +6,7 @@ hook that builds its own adapters and listeners from the opened connections.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from ticketing_common.mongo import Document, MongoClient, connect_mongo
 from ticketing_common.outbox import Outbox, OutboxRelay
 
 log = logging.getLogger(__name__)
+DRAIN_SECONDS = 5.0
 
 
 @dataclass
@@ -90,7 +92,7 @@ def create_service_app(
             for close in reversed(runtime.on_shutdown):
                 await close()
             await runtime.relay.stop()
-            await runtime.nats.drain()
+            await _close_nats(runtime.nats)
             await runtime.mongo.close()
 
     app = FastAPI(title=title, lifespan=lifespan)
@@ -101,6 +103,15 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _close_nats(nc: NatsClient) -> None:
+    """Drain (finish what is in flight), but never let a stuck drain hold up shutdown."""
+    try:
+        await asyncio.wait_for(nc.drain(), DRAIN_SECONDS)
+    except Exception:
+        log.warning("nats drain did not finish; closing the connection")
+        await nc.close()
 
 
 def get_runtime(request: Request) -> Runtime:

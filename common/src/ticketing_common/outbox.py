@@ -25,6 +25,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from ticketing_common.events import Event, utc_now
 from ticketing_common.messaging.publisher import Publisher
 from ticketing_common.mongo import Document
+from ticketing_common.tasks import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,7 @@ class _Relay(ABC):
         self._task = asyncio.create_task(self._run(), name=type(self).__name__)
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
 
     async def _run(self) -> None:
         while True:

@@ -30,6 +30,7 @@ from orders.domain.holds import EventInfo
 from orders.store.catalog import CatalogStore
 from orders.store.inventory import InventoryStore
 from ticketing_common.mongo import Document
+from ticketing_common.tasks import stop_task
 
 SUBJECT_PREFIX = "availability."
 # Called with the delta a snapshot took, or None when it changed wholesale (a reload).
@@ -87,8 +88,7 @@ class AvailabilityProjection:
             with contextlib.suppress(Exception):
                 await self._subscription.unsubscribe()
         for slot in self._slots.values():
-            if slot.refresh is not None:
-                slot.refresh.cancel()
+            await stop_task(slot.refresh)
 
     async def _on_message(self, msg: Msg) -> None:
         event_id = msg.subject.removeprefix(SUBJECT_PREFIX)

@@ -26,6 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from ticketing_common.events import STREAM_NAME, Event
 from ticketing_common.logs import event_context
 from ticketing_common.mongo import Document, in_transaction
+from ticketing_common.tasks import stop_task
 
 E = TypeVar("E", bound=Event)
 log = logging.getLogger(__name__)
@@ -81,10 +82,7 @@ class Listener(ABC, Generic[E]):
         self._task = asyncio.create_task(self._consume(self._subscription), name=self.durable)
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
         if self._subscription:
             # Leaves the durable consumer in place; only this process stops pulling.
             with contextlib.suppress(Exception):
