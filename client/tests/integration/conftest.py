@@ -190,7 +190,7 @@ def fake_api(state: FakeState) -> FastAPI:
     @app.post("/api/payments")
     async def pay(request: Request) -> Response:
         body = await request.json()
-        if body.get("paymentMethod") == "pm_card_visa_chargeDeclined":
+        if body.get("paymentMethod") == "pm_card_chargeCustomerFail":
             return _errors(402, "Payment failed due to not enough money")
         state.orders[body["orderId"]].update(
             status="complete", tickets=[{"id": "tk-1", "key": "KEY-abc.123"}]

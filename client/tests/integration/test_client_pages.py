@@ -118,11 +118,11 @@ async def test_hold_then_checkout_then_declined_then_paid(site) -> None:
         assert "Standard" in checkout.text
         assert "$41.00" in checkout.text
         declined = await browser.post(
-            f"{order_url}/pay", data={"card": "pm_card_visa_chargeDeclined"}
+            f"{order_url}/pay", data={"card": "pm_card_chargeCustomerFail"}
         )
         assert declined.status_code == 402
         assert "Payment failed due to not enough money" in declined.text
-        assert 'option value="pm_card_visa_chargeDeclined"' in declined.text
+        assert 'option value="pm_card_chargeCustomerFail"' in declined.text
         paid = await browser.post(f"{order_url}/pay", data={"card": "tok_visa"})
         assert paid.status_code == 303
         order_id = order_url.rsplit("/", 1)[1]
