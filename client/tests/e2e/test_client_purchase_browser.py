@@ -136,9 +136,7 @@ def test_browser_buys_two_tickets_and_sees_a_declined_card(running_stack: str) -
             assert order.json()["status"] == "complete"
             assert sorted(t["key"] for t in order.json()["tickets"]) == shown_keys
 
-            # A second hold, paid with the card whose charge is declined. (The "0002 —
-            # declined" option is not used: localstripe declines 0002 only when it is
-            # attached to a customer, so a PaymentIntent with it succeeds there.)
+            # A second hold, paid with the card whose charge fails.
             page.goto(event_url)
             expect(page.locator("[data-remaining-for]")).to_have_text("8")
             declined_id = _hold_two(page, event_url)
