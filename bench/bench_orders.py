@@ -178,6 +178,21 @@ def rate_by_half(
     return [round(first / (elapsed / 2), 1), round(second / (elapsed / 2), 1)]
 
 
+def hold_figures(
+    holds: list[tuple[int, float, float]], started: float, elapsed: float
+) -> dict[str, Any]:
+    """Throughput and latency of a timed window of holds (status, latency, finished at)."""
+    ok = [latency for status, latency, _ in holds if status == 201]
+    return {
+        "holds": len(ok),
+        "errors": sum(1 for status, _, _ in holds if status != 201),
+        "holds_per_second": round(len(ok) / elapsed, 1),
+        "holds_per_second_by_half": rate_by_half(holds, started, elapsed),
+        "hold_latency_ms_p50": round(percentile(ok, 0.50) * 1000, 1),
+        "hold_latency_ms_p99": round(percentile(ok, 0.99) * 1000, 1),
+    }
+
+
 async def accumulated(client: httpx.AsyncClient, publisher: Publisher) -> dict[str, Any]:
     """The timed load on a type that already carries PRESEEDED_HOLDS live holds."""
     event_id = await seed_event(publisher, 10**6)
@@ -188,16 +203,10 @@ async def accumulated(client: httpx.AsyncClient, publisher: Publisher) -> dict[s
     started = time.perf_counter()
     holds = await buyers(client, event_id, started + LOAD_SECONDS)
     elapsed = time.perf_counter() - started
-    ok = [latency for status, latency, _ in holds if status == 201]
     return {
         "live_holds_before": sum(1 for status, _, _ in seeded if status == 201),
         "seeding_holds_per_second": round(PRESEEDED_HOLDS / seed_seconds, 1),
-        "holds": len(ok),
-        "errors": sum(1 for status, _, _ in holds if status != 201),
-        "holds_per_second": round(len(ok) / elapsed, 1),
-        "holds_per_second_by_half": rate_by_half(holds, started, elapsed),
-        "hold_latency_ms_p50": round(percentile(ok, 0.50) * 1000, 1),
-        "hold_latency_ms_p99": round(percentile(ok, 0.99) * 1000, 1),
+        **hold_figures(holds, started, elapsed),
     }
 
 
@@ -298,17 +307,11 @@ async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -
         await nc.drain()
     top = service.top()
     raw_rate = await raw_database_rate(mongo_uri)
-    ok = [latency for status, latency, _ in holds if status == 201]
     sold = sum(1 for status, _, _ in sell_out if status == 201)
     return {
         "buyers": BUYERS,
         "load_seconds": LOAD_SECONDS,
-        "holds": len(ok),
-        "errors": sum(1 for status, _, _ in holds if status != 201),
-        "holds_per_second": round(len(ok) / elapsed, 1),
-        "holds_per_second_by_half": rate_by_half(holds, started, elapsed),
-        "hold_latency_ms_p50": round(percentile(ok, 0.50) * 1000, 1),
-        "hold_latency_ms_p99": round(percentile(ok, 0.99) * 1000, 1),
+        **hold_figures(holds, started, elapsed),
         "availability_read_ms_p99_idle": round(percentile(idle_reads, 0.99) * 1000, 1),
         "availability_reads": len(reads),
         "availability_read_ms_p50": round(percentile(reads, 0.50) * 1000, 1),
