@@ -16,8 +16,8 @@ from payments.config import PaymentsSettings
 from payments.main import create_app
 from payments.provider import PaymentProvider
 from ticketing_common.messaging import Publisher
+from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import serve
-from ticketing_common.testing.plugin import Endpoints
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -30,7 +30,7 @@ async def running(
     """The payments app served, with its use-case context."""
     app = create_app(settings.model_copy(update={"reconcile_seconds": reconcile_seconds}))
     async with serve(app) as base_url:
-        yield base_url, app.state.runtime.extras["payments"]
+        yield base_url, app.state.container.payments
 
 
 async def paid_then_cancelled(ctx: Payments, buyer: Buyer, http: httpx.AsyncClient) -> OrderCreated:

@@ -20,6 +20,7 @@ from ticketing_common.auth import (
     issue_token,
     set_session_cookie,
 )
+from ticketing_common.wiring import container_of, settings_of
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -43,12 +44,16 @@ class CurrentUserOut(BaseModel):
     currentUser: UserOut | None  # noqa: N815 - the original API's field name
 
 
-def get_store(runtime: RuntimeDep) -> UserStore:
-    store: UserStore = runtime.extras["users"]
-    return store
+def get_store(request: Request) -> UserStore:
+    return container_of(request, UserStore)
+
+
+def get_settings(request: Request) -> AuthSettings:
+    return settings_of(request, AuthSettings)
 
 
 StoreDep = Annotated[UserStore, Depends(get_store)]
+SettingsDep = Annotated[AuthSettings, Depends(get_settings)]
 
 
 def _client_address(request: Request) -> str:
@@ -59,8 +64,7 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _start_session(response: Response, user: User, request: Request) -> UserOut:
-    settings: AuthSettings = request.app.state.settings
+def _start_session(response: Response, user: User, settings: AuthSettings) -> UserOut:
     token = issue_token(SessionUser(id=user.id, email=user.email), settings)
     set_session_cookie(response, token, settings)
     return UserOut(id=user.id, email=user.email)
@@ -68,27 +72,34 @@ def _start_session(response: Response, user: User, request: Request) -> UserOut:
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED)
 async def signup(
-    body: Credentials, request: Request, response: Response, store: StoreDep, runtime: RuntimeDep
+    body: Credentials,
+    response: Response,
+    store: StoreDep,
+    settings: SettingsDep,
+    runtime: RuntimeDep,
 ) -> UserOut:
     user = await sign_up(body.email, body.password, store, runtime)
-    return _start_session(response, user, request)
+    return _start_session(response, user, settings)
 
 
 @router.post("/signin")
 async def signin(
-    body: SigninCredentials, request: Request, response: Response, store: StoreDep
+    body: SigninCredentials,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    settings: SettingsDep,
 ) -> UserOut:
-    settings: AuthSettings = request.app.state.settings
     throttle = SigninThrottle(
         settings.signin_max_failures, timedelta(seconds=settings.signin_window_seconds)
     )
     user = await sign_in(body.email, body.password, _client_address(request), store, throttle)
-    return _start_session(response, user, request)
+    return _start_session(response, user, settings)
 
 
 @router.post("/signout")
-async def signout(request: Request, response: Response) -> dict[str, str]:
-    clear_session_cookie(response, request.app.state.settings)
+async def signout(response: Response, settings: SettingsDep) -> dict[str, str]:
+    clear_session_cookie(response, settings)
     return {}
 
 

@@ -10,7 +10,7 @@ from auth.domain import SigninThrottle, User, normalize_email
 from auth.passwords import hash_password, verify_password
 from auth.store import UserStore
 from ticketing_common.app import Runtime
-from ticketing_common.errors import BadRequest, TooManyRequests
+from ticketing_common.domain_errors import RuleViolation, TooManyRequests
 from ticketing_common.events import utc_now
 from ticketing_common.mongo import in_transaction
 
@@ -25,7 +25,7 @@ async def sign_up(email: str, password: str, store: UserStore, runtime: Runtime)
     try:
         await in_transaction(runtime.mongo, save)
     except DuplicateKeyError:
-        raise BadRequest("Email in use", "email") from None
+        raise RuleViolation("Email in use", "email") from None
     runtime.relay.wake()
     return user
 
@@ -40,12 +40,12 @@ async def sign_in(
     if (wait := throttle.retry_after(failures, now)) is not None:
         raise TooManyRequests(
             "Too many failed sign-in attempts; try again later",
-            headers={"Retry-After": str(wait)},
+            retry_after=wait,
         )
     user = await store.by_email(email)
     if not await verify_password(password, user.password_hash if user else None) or not user:
         await store.record_failure(key, now)
-        raise BadRequest("Invalid credentials")
+        raise RuleViolation("Invalid credentials")
     if failures:
         await store.clear_failures(key)
     return user

@@ -11,10 +11,10 @@ from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 
 
-async def wire(app: FastAPI, runtime: Runtime) -> None:
+async def wire(app: FastAPI, runtime: Runtime) -> UserStore:
     store = UserStore(runtime.db)
     await store.ensure_indexes()
-    runtime.extras["users"] = store
+    return store
 
 
 def create_app(settings: AuthSettings | None = None) -> FastAPI:

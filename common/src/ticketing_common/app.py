@@ -1,7 +1,8 @@
 """The composition root every service shares: connections, outbox relay, listeners, health.
 
 A service calls `create_service_app` with its settings, routers and a `wire`
-hook that builds its own adapters and listeners from the opened connections.
+hook that builds its own adapters and listeners from the opened connections and
+returns the service's container, which routes reach through `wiring.container_of`.
 """
 
 from __future__ import annotations
@@ -43,13 +44,13 @@ class Runtime:
     outbox: Outbox
     relay: OutboxRelay
     listeners: list[Listener[Any]] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
     # Run at shutdown, last added first, after listeners stop and before NATS and
     # Mongo close (e.g. a provider's HTTP client, a service's own relay).
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
-Wire = Callable[[FastAPI, Runtime], Awaitable[None]]
+# Builds the service's adapters and listeners; returns its container (see `wiring`).
+Wire = Callable[[FastAPI, Runtime], Awaitable[object]]
 
 
 async def _open_runtime(settings: BaseServiceSettings) -> Runtime:
@@ -79,7 +80,7 @@ def create_service_app(
         app.state.runtime = runtime
         try:
             if wire:
-                await wire(app, runtime)
+                app.state.container = await wire(app, runtime)
             runtime.relay.start()
             for listener in runtime.listeners:
                 await listener.start()

@@ -13,8 +13,9 @@ from fastapi import Depends, Request, Response
 from pydantic import BaseModel
 
 from ticketing_common.config import BaseServiceSettings
-from ticketing_common.errors import NotAuthorized
+from ticketing_common.domain_errors import NotAuthorized
 from ticketing_common.events import utc_now
+from ticketing_common.wiring import settings_of
 
 ALGORITHM = "HS256"
 
@@ -76,7 +77,7 @@ def clear_session_cookie(response: Response, settings: BaseServiceSettings) -> N
 
 
 def optional_user(request: Request) -> SessionUser | None:
-    settings: BaseServiceSettings = request.app.state.settings
+    settings = settings_of(request, BaseServiceSettings)
     token = request.cookies.get(settings.cookie_name)
     return read_token(token, settings) if token else None
 

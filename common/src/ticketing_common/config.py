@@ -30,6 +30,7 @@ class BaseServiceSettings(BaseSettings):
     cookie_secure: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    default_page_size: int = Field(default=20, ge=1, le=100)
 
     @property
     def database_name(self) -> str:

@@ -1,4 +1,8 @@
-"""The one error shape of every service: {"errors": [{"message", "field"?}]}."""
+"""The one error shape of every service: {"errors": [{"message", "field"?}]}.
+
+One handler renders every `DomainError` with the status of its kind; validation
+errors are 400 with the field of each problem.
+"""
 
 from __future__ import annotations
 
@@ -9,68 +13,39 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ticketing_common.domain_errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotAuthorized,
+    NotFound,
+    PaymentFailed,
+    RuleViolation,
+    TooManyRequests,
+    Unavailable,
+)
+
 log = logging.getLogger(__name__)
 
 
-class AppError(Exception):
-    """An error a route raises on purpose; rendered with its status and message."""
-
-    status_code = 400
-
-    def __init__(
-        self,
-        message: str,
-        field: str | None = None,
-        *,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.headers = headers
-
-    def serialize(self) -> list[dict[str, str]]:
-        error = {"message": self.message}
-        if self.field:
-            error["field"] = self.field
-        return [error]
+# Each kind of domain error and the status it is answered with.
+STATUS_OF: dict[type[DomainError], int] = {
+    RuleViolation: 400,
+    NotAuthorized: 401,
+    PaymentFailed: 402,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyRequests: 429,
+    Unavailable: 503,
+}
 
 
-class BadRequest(AppError):
-    status_code = 400
-
-
-class NotAuthorized(AppError):
-    status_code = 401
-
-    def __init__(self, message: str = "Not authorized") -> None:
-        super().__init__(message)
-
-
-class Forbidden(AppError):
-    status_code = 403
-
-    def __init__(self, message: str = "Forbidden") -> None:
-        super().__init__(message)
-
-
-class NotFound(AppError):
-    status_code = 404
-
-    def __init__(self, message: str = "Not found") -> None:
-        super().__init__(message)
-
-
-class Conflict(AppError):
-    status_code = 409
-
-
-class PaymentFailed(AppError):
-    status_code = 402
-
-
-class TooManyRequests(AppError):
-    status_code = 429
+def status_of(error: DomainError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 400
 
 
 def error_body(message: str, field: str | None = None) -> dict[str, list[dict[str, str]]]:
@@ -86,10 +61,11 @@ def _field_of(loc: tuple[int | str, ...]) -> str | None:
     return ".".join(parts) or (str(loc[-1]) if loc else None)
 
 
-async def _app_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     return JSONResponse(
-        {"errors": exc.serialize()}, status_code=exc.status_code, headers=exc.headers
+        error_body(exc.message, exc.field), status_code=status_of(exc), headers=headers
     )
 
 
@@ -116,7 +92,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)

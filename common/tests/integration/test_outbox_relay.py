@@ -17,7 +17,7 @@ from ticketing_common.outbox import (
     OutboxRelay,
     pending_events_update,
 )
-from ticketing_common.testing.plugin import Endpoints
+from ticketing_common.testing.endpoints import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

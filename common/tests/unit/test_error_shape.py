@@ -7,7 +7,18 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from ticketing_common.errors import BadRequest, NotFound, install_error_handlers
+from ticketing_common.domain_errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotAuthorized,
+    NotFound,
+    PaymentFailed,
+    RuleViolation,
+    TooManyRequests,
+    Unavailable,
+)
+from ticketing_common.errors import install_error_handlers, status_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -28,7 +39,7 @@ def _app() -> FastAPI:
     @app.post("/things")
     async def create(body: Body) -> dict[str, str]:
         if body.title == "taken":
-            raise BadRequest("Title in use", "title")
+            raise RuleViolation("Title in use", "title")
         return {"title": body.title}
 
     @app.get("/things/{thing_id}")
@@ -80,3 +91,43 @@ async def test_unexpected_error_is_a_500_without_internals() -> None:
     assert response.status_code == 500
     assert "secret" not in response.text
     assert response.json() == {"errors": [{"message": "Something went wrong"}]}
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (RuleViolation("Bad"), 400),
+        (NotAuthorized(), 401),
+        (PaymentFailed("Declined"), 402),
+        (Forbidden(), 403),
+        (NotFound(), 404),
+        (Conflict("Lost a race"), 409),
+        (TooManyRequests("Slow down", retry_after=7), 429),
+        (Unavailable(retry_after=2), 503),
+    ],
+)
+async def test_each_kind_of_domain_error_has_its_status(error: DomainError, status: int) -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/fail")
+    async def fail() -> None:
+        raise error
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/fail")
+    assert response.status_code == status
+    assert response.json() == {"errors": [{"message": error.message}]}
+    if error.retry_after is not None:
+        assert response.headers["retry-after"] == str(error.retry_after)
+    else:
+        assert "retry-after" not in response.headers
+
+
+class _OutOfStock(Conflict):
+    """A service's own kind inherits its status from the common one."""
+
+
+async def test_a_subclass_takes_the_status_of_its_kind() -> None:
+    assert status_of(_OutOfStock("Sold out")) == 409

@@ -9,27 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from fastapi import APIRouter, Depends, Request
 
 from expiration.store import ExpirationSchedules
-from ticketing_common.app import RuntimeDep
-from ticketing_common.errors import NotFound
+from ticketing_common.domain_errors import NotFound
+from ticketing_common.schemas import CamelModel
+from ticketing_common.wiring import container_of
 
 router = APIRouter(prefix="/schedules", tags=["expiration"])
 
 
-class PendingExpiration(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class PendingExpiration(CamelModel):
     order_id: str
     expires_at: datetime
 
 
-def get_schedules(runtime: RuntimeDep) -> ExpirationSchedules:
-    schedules: ExpirationSchedules = runtime.extras["schedules"]
-    return schedules
+def get_schedules(request: Request) -> ExpirationSchedules:
+    return container_of(request, ExpirationSchedules)
 
 
 SchedulesDep = Annotated[ExpirationSchedules, Depends(get_schedules)]

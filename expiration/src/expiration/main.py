@@ -12,12 +12,12 @@ from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 
 
-async def wire(app: FastAPI, runtime: Runtime) -> None:
+async def wire(app: FastAPI, runtime: Runtime) -> ExpirationSchedules:
     schedules = ExpirationSchedules(runtime.js, runtime.publisher)
-    runtime.extras["schedules"] = schedules
     runtime.listeners.append(
         OrderCreatedListener(runtime.settings.service_name, runtime.js, runtime.db, schedules)
     )
+    return schedules
 
 
 def create_app(settings: ExpirationSettings | None = None) -> FastAPI:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from orders.api.schemas import major
 from orders.availability_reads import remaining_by_type, seat_state
 from orders.domain.holds import EventInfo
+from ticketing_common.money import to_major
 
 if TYPE_CHECKING:
     from orders.availability import Snapshot
@@ -28,7 +28,7 @@ def render(snapshot: Snapshot, now: datetime) -> dict[str, Any]:
             {
                 "id": t.id,
                 "name": t.name,
-                "price": major(t.price),
+                "price": to_major(t.price),
                 "quantity": t.quantity,
                 "seated": t.seated,
                 "sold": counts[t.id][0],

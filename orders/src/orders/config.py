@@ -18,4 +18,3 @@ class OrdersSettings(BaseServiceSettings):
     ticket_key_secret: SecretStr = Field(min_length=32)
     # How stale an in-memory availability snapshot may get if a change notification is lost.
     availability_max_age_seconds: float = Field(default=2.0, gt=0)
-    orders_page_size_max: int = Field(default=100, ge=1)

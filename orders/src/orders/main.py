@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from orders.api.availability import router as availability_router
 from orders.api.orders import router as orders_router
 from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
-from orders.domain import RuleViolation
 from orders.handlers.context import OrdersContext
 from orders.listeners import LISTENERS
 from orders.store.catalog import CatalogStore
@@ -20,17 +18,11 @@ from orders.store.orders import OrderStore
 from orders.store.replica import ReplicaStore
 from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
-from ticketing_common.errors import error_body
 from ticketing_common.outbox import EmbeddedOutboxRelay
 
 
-async def _rule_violation(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RuleViolation)
-    return JSONResponse(error_body(exc.message, exc.field), status_code=exc.status_code)
-
-
-def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[None]]:
-    async def wire(app: FastAPI, runtime: Runtime) -> None:
+def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[OrdersContext]]:
+    async def wire(app: FastAPI, runtime: Runtime) -> OrdersContext:
         orders, inventory = OrderStore(runtime.db), InventoryStore(runtime.db)
         catalog = CatalogStore(runtime.db)
         await orders.ensure_indexes()
@@ -44,24 +36,22 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
         ctx = OrdersContext(
             settings, orders, catalog, inventory, ReplicaStore(runtime.db), availability, relay
         )
-        runtime.extras["orders"] = ctx
         relay.start()
         # Stopped before NATS and Mongo close (the runtime runs these last-added first).
         runtime.on_shutdown.append(availability.stop)
         runtime.on_shutdown.append(relay.stop)
         for listener in LISTENERS:
             runtime.listeners.append(listener(settings.service_name, runtime.js, runtime.db, ctx))
+        return ctx
 
     return wire
 
 
 def create_app(settings: OrdersSettings | None = None) -> FastAPI:
     settings = settings or load_settings(OrdersSettings)
-    app = create_service_app(
+    return create_service_app(
         settings,
         title="Ticketing orders",
         routers=[orders_router, availability_router],
         wire=wire_for(settings),
     )
-    app.add_exception_handler(RuleViolation, _rule_violation)
-    return app

@@ -7,26 +7,24 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, Field, model_validator
 
 from payments.config import PaymentsSettings
-from payments.domain import Payment, PaymentState, payment_state, to_major
+from payments.container import PaymentsContainer
+from payments.domain import Payment, PaymentState, payment_state
 from payments.handlers import Payments, pay_order
 from payments.webhook import InvalidWebhook, handle_event, parse_event, verify_signature
 from payments.webhook_events import WebhookEvents
-from ticketing_common.app import RuntimeDep
 from ticketing_common.auth import CurrentUser
-from ticketing_common.errors import BadRequest, NotFound
+from ticketing_common.domain_errors import NotFound, RuleViolation
+from ticketing_common.money import to_major
+from ticketing_common.schemas import CamelModel
+from ticketing_common.wiring import container_of, settings_of
 
 router = APIRouter(prefix="/api/payments", tags=["payments"])
 
 
-class _Camel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class PaymentRequest(_Camel):
+class PaymentRequest(CamelModel):
     order_id: str = Field(min_length=1, max_length=64)
     # `token` is the original body; `paymentMethod` the PaymentIntents-era name.
     token: str | None = Field(default=None, min_length=1, max_length=255)
@@ -47,7 +45,7 @@ class PaymentCreatedOut(BaseModel):
     id: str
 
 
-class PaymentOut(_Camel):
+class PaymentOut(CamelModel):
     id: str
     status: str
     amount: float
@@ -58,27 +56,30 @@ class PaymentOut(_Camel):
     refund_id: str | None = None
 
 
-class OrderPaymentsOut(_Camel):
+class OrderPaymentsOut(CamelModel):
     order_id: str
     status: PaymentState
     message: str | None = None
     payments: list[PaymentOut]
 
 
-def get_payments(runtime: RuntimeDep) -> Payments:
-    payments: Payments = runtime.extras["payments"]
-    return payments
+def get_payments(request: Request) -> Payments:
+    return container_of(request, PaymentsContainer).payments
 
 
 PaymentsDep = Annotated[Payments, Depends(get_payments)]
 
 
-def get_webhook_events(runtime: RuntimeDep) -> WebhookEvents:
-    events: WebhookEvents = runtime.extras["webhook_events"]
-    return events
+def get_webhook_events(request: Request) -> WebhookEvents:
+    return container_of(request, PaymentsContainer).webhook_events
+
+
+def get_settings(request: Request) -> PaymentsSettings:
+    return settings_of(request, PaymentsSettings)
 
 
 WebhookEventsDep = Annotated[WebhookEvents, Depends(get_webhook_events)]
+SettingsDep = Annotated[PaymentsSettings, Depends(get_settings)]
 
 
 def _payment_out(payment: Payment) -> PaymentOut:
@@ -121,9 +122,8 @@ async def order_payments(
 
 @router.post("/webhook")
 async def stripe_webhook(
-    request: Request, ctx: PaymentsDep, seen: WebhookEventsDep
+    request: Request, ctx: PaymentsDep, seen: WebhookEventsDep, settings: SettingsDep
 ) -> dict[str, bool]:
-    settings: PaymentsSettings = request.app.state.settings
     payload = await request.body()
     try:
         verify_signature(
@@ -135,6 +135,6 @@ async def stripe_webhook(
         )
         event = parse_event(payload)
     except InvalidWebhook as exc:
-        raise BadRequest(str(exc)) from None
+        raise RuleViolation(str(exc)) from None
     handled = await handle_event(ctx, seen, event)
     return {"received": True, "duplicate": not handled}

@@ -1,6 +1,6 @@
 """Orders as payments sees them, payments and their states, and the payment rules; no I/O.
 
-Amounts are integer minor units; `to_major` converts only at the JSON edge.
+Amounts are integer minor units; `ticketing_common.money` converts at the JSON edge.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from ticketing_common.errors import BadRequest
+from ticketing_common.domain_errors import RuleViolation
 
 ORDER_GONE = "Order does not exist (maybe it has expired). Please book another one"
 ORDER_PAID = "Order has already been paid"
@@ -68,9 +68,9 @@ class Payment:
 def check_payable(order: OrderReplica, now: datetime) -> None:
     """Raise the buyer-facing reason an order cannot be paid now."""
     if order.status == "cancelled" or (order.expires_at is not None and order.expires_at <= now):
-        raise BadRequest(ORDER_GONE)
+        raise RuleViolation(ORDER_GONE)
     if order.status == "complete":
-        raise BadRequest(ORDER_PAID)
+        raise RuleViolation(ORDER_PAID)
 
 
 def refund_due(payment: Payment, order_cancelled: bool) -> bool:
@@ -111,8 +111,3 @@ def payment_state(payments: list[Payment]) -> tuple[PaymentState, str | None]:
     if payments:
         return "failed", payments[0].failure_message
     return "unpaid", None
-
-
-def to_major(amount: int) -> float:
-    """Minor units to the JSON number of the original API (2050 -> 20.5)."""
-    return amount / 100

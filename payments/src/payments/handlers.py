@@ -27,7 +27,13 @@ from payments.provider import PaymentProvider
 from payments.replica import OrderReplicas
 from payments.store import PaymentStore
 from ticketing_common.app import Runtime
-from ticketing_common.errors import AppError, BadRequest, Conflict, NotFound, PaymentFailed
+from ticketing_common.domain_errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PaymentFailed,
+    RuleViolation,
+)
 from ticketing_common.events import PaymentCreated, PaymentRefunded, utc_now
 from ticketing_common.events import PaymentFailed as PaymentFailedEvent
 from ticketing_common.mongo import in_transaction
@@ -79,11 +85,11 @@ async def pay_order(ctx: Payments, order_id: str, payment_method: str, user_id: 
     return payment
 
 
-async def _slot_taken(ctx: Payments, order_id: str) -> AppError:
+async def _slot_taken(ctx: Payments, order_id: str) -> DomainError:
     active = await ctx.payments.active_for(order_id)
     if active is not None and active.status == PaymentStatus.PENDING:
         return Conflict("A payment for this order is already in progress")
-    return BadRequest(ORDER_PAID)
+    return RuleViolation(ORDER_PAID)
 
 
 async def record_success(ctx: Payments, payment_id: str, provider_ref: str) -> None:

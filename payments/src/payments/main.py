@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from payments.api import router
 from payments.config import PaymentsSettings
+from payments.container import PaymentsContainer
 from payments.handlers import Payments
 from payments.listeners import (
     OrderCancelledListener,
@@ -37,7 +38,7 @@ def create_app(
     """The payments app; a given `provider` stays the caller's to close."""
     settings = settings or load_settings(PaymentsSettings)
 
-    async def wire(app: FastAPI, runtime: Runtime) -> None:
+    async def wire(app: FastAPI, runtime: Runtime) -> PaymentsContainer:
         chosen = provider
         if chosen is None:
             # Built at start-up and closed at shutdown: its HTTP client lives with the app.
@@ -54,8 +55,6 @@ def create_app(
             settings.refund_claim_seconds,
             settings.pending_takeover_seconds,
         )
-        runtime.extras["payments"] = ctx
-        runtime.extras["webhook_events"] = WebhookEvents(runtime.db)
         name = settings.service_name
         for listener in (OrderCreatedListener, OrderCancelledListener, OrderCompletedListener):
             runtime.listeners.append(listener(name, runtime.js, runtime.db, ctx))
@@ -63,5 +62,6 @@ def create_app(
         reconciler.start()
         # Shutdown hooks run last added first: the reconciler stops before the provider closes.
         runtime.on_shutdown.append(reconciler.stop)
+        return PaymentsContainer(ctx, WebhookEvents(runtime.db))
 
     return create_service_app(settings, title="Ticketing payments", routers=[router], wire=wire)

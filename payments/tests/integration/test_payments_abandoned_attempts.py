@@ -22,7 +22,7 @@ from payments.reconciler import Reconciler
 from payments.stripe_provider import StripeProvider
 from ticketing_common.events import STREAM_NAME, utc_now
 from ticketing_common.mongo import MongoClient
-from ticketing_common.testing.plugin import Endpoints
+from ticketing_common.testing.endpoints import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

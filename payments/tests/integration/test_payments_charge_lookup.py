@@ -14,8 +14,8 @@ from payments.failures import ChargeDeclined, ProviderUnavailable
 from payments.main import create_app
 from payments.provider import ChargeResult
 from payments.stripe_provider import StripeProvider
+from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import free_port, serve
-from ticketing_common.testing.plugin import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -77,7 +77,7 @@ async def test_the_app_closes_its_stripe_client_at_shutdown(
 ) -> None:
     app = create_app(payments_settings)
     async with serve(app):
-        provider = app.state.runtime.extras["payments"].provider
+        provider = app.state.container.payments.provider
         assert isinstance(provider, StripeProvider)
         assert await provider.find_charge(idempotency_key="k", provider_ref=None) is None
     with pytest.raises(ProviderUnavailable) as raised:

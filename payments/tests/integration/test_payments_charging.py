@@ -17,8 +17,8 @@ from payments_testkit import (
 )
 
 from ticketing_common.mongo import MongoClient
+from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import free_port
-from ticketing_common.testing.plugin import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -23,8 +23,8 @@ from payments.store import CANCEL_CHECK
 from payments.stripe_provider import StripeProvider
 from ticketing_common.events import utc_now
 from ticketing_common.mongo import MongoClient
+from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import free_port
-from ticketing_common.testing.plugin import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

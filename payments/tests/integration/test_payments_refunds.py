@@ -20,7 +20,7 @@ from payments.domain import ORDER_GONE, ORDER_PAID, REFUNDED_MESSAGE
 from payments.provider import ChargeResult, RefundResult
 from payments.stripe_provider import StripeProvider
 from ticketing_common.mongo import MongoClient
-from ticketing_common.testing.plugin import Endpoints
+from ticketing_common.testing.endpoints import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -14,15 +14,16 @@ from tickets.handlers import Catalog
 from tickets.listeners import order_listeners
 
 
-async def wire(app: FastAPI, runtime: Runtime) -> None:
-    settings: TicketsSettings = app.state.settings
+async def wire(app: FastAPI, runtime: Runtime) -> Catalog:
+    settings = runtime.settings
+    assert isinstance(settings, TicketsSettings)
     catalog = Catalog.open(runtime, settings.search_in_memory)
     await catalog.ensure_indexes()
     if catalog.index is not None:
         await follow_event_changes(catalog)
         await catalog.load_index()
-    runtime.extras["catalog"] = catalog
     runtime.listeners.extend(order_listeners(catalog))
+    return catalog
 
 
 def create_app(settings: TicketsSettings | None = None) -> FastAPI:

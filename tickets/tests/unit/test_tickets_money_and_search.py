@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from ticketing_common.money import to_major, to_minor
 from tickets.domain.drafts import Venue
 from tickets.domain.search import MAX_TERMS, build_search_terms, prefixes, query_terms, words
 from tickets.domain.shows import Show, TicketType
-from tickets.money import to_major, to_minor
 from tickets.store.search_index import SearchIndex
 from tickets.store.shows_query import ShowQuery
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ticketing_common.errors import AppError, BadRequest, Conflict, Forbidden
+from ticketing_common.domain_errors import Conflict, DomainError, Forbidden, RuleViolation
 from tickets.domain.drafts import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.listings import Listing
 from tickets.domain.patching import ShowPatch, TicketTypeChange, apply_patch, cancel
@@ -45,7 +45,7 @@ SEATED = draft(
 )
 
 
-def field_of(error: pytest.ExceptionInfo[AppError]) -> str | None:
+def field_of(error: pytest.ExceptionInfo[DomainError]) -> str | None:
     return error.value.field
 
 
@@ -104,7 +104,7 @@ def test_seat_layout_expands_to_deterministic_ids_with_row_positions() -> None:
     ],
 )
 def test_bad_drafts_are_refused_naming_the_field(changes: dict[str, object], field: str) -> None:
-    with pytest.raises(BadRequest) as error:
+    with pytest.raises(RuleViolation) as error:
         new_show("e1", "org", draft(**changes), NOW)
     assert field_of(error) == field
 
@@ -122,7 +122,7 @@ def test_bad_drafts_are_refused_naming_the_field(changes: dict[str, object], fie
     ],
 )
 def test_bad_seat_maps_are_refused_naming_the_field(rows: tuple[RowSpec, ...], field: str) -> None:
-    with pytest.raises(BadRequest) as error:
+    with pytest.raises(RuleViolation) as error:
         new_show("e1", "org", replace(SEATED, seating=(SectionSpec("S", rows),)), NOW)
     assert field_of(error) == field
 
@@ -150,7 +150,7 @@ def test_patch_never_goes_below_sold_plus_unexpired_holds() -> None:
         NOW,
     )
     assert (sales.of("t1").sold, sales.of("t1").held, sales.of("t1").revenue) == (30, 20, 60000)
-    with pytest.raises(BadRequest, match="50") as error:
+    with pytest.raises(RuleViolation, match="50") as error:
         apply_patch(
             show, ShowPatch(ticket_types=(TicketTypeChange("t1", quantity=49),)), sales, NOW
         )
@@ -177,10 +177,10 @@ def test_patch_never_removes_or_retypes_a_held_or_sold_seat() -> None:
     show = new_show("e1", "org", SEATED, NOW)
     sales = tally([record("created", OrderLine("t1", 1, 3000, "Main_Floor-A-3"))], NOW)
     smaller = (SectionSpec("Main Floor", (RowSpec("A", ("1", "2"), "Stalls"),)),)
-    with pytest.raises(BadRequest, match="Main_Floor-A-3"):
+    with pytest.raises(RuleViolation, match="Main_Floor-A-3"):
         apply_patch(show, ShowPatch(seating=smaller), sales, NOW)
     retyped = (SectionSpec("Main Floor", (RowSpec("A", ("1", "2", "3"), "Box"),)),)
-    with pytest.raises(BadRequest, match="change type"):
+    with pytest.raises(RuleViolation, match="change type"):
         apply_patch(show, ShowPatch(seating=retyped), sales, NOW)
     bigger = (
         SectionSpec(
@@ -197,7 +197,7 @@ def test_cancel_bumps_the_version_once() -> None:
     cancelled = cancel(show)
     assert (cancelled.status, cancelled.version) == ("cancelled", 1)
     assert cancel(cancelled) is cancelled
-    with pytest.raises(BadRequest):
+    with pytest.raises(RuleViolation):
         apply_patch(cancelled, ShowPatch(name="x"), tally([], NOW), NOW)
 
 
@@ -219,7 +219,7 @@ def test_listing_locks_releases_and_sells_by_order() -> None:
     assert locked is not None
     assert (locked.order_id, locked.version) == ("o1", 1)
     assert locked.released_by("o0") is None  # a stale cancel of another order
-    with pytest.raises(BadRequest, match="reserved"):
+    with pytest.raises(RuleViolation, match="reserved"):
         locked.edited("seller", "T", 1, None)
     released = locked.released_by("o1")
     assert released is not None

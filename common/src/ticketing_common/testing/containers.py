@@ -9,20 +9,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ticketing_common.devstack import StackSettings, Supervisor
 from ticketing_common.devstack.parts import infrastructure_parts
+from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import free_port
-
-if TYPE_CHECKING:
-    from ticketing_common.testing.plugin import Endpoints
 
 
 def container_endpoints() -> Iterator[Endpoints]:
     from testcontainers.core.container import DockerContainer
-
-    from ticketing_common.testing.plugin import Endpoints
 
     mongo = DockerContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all")
     mongo.with_exposed_ports(27017)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,10 @@ from ticketing_common.devstack.parts import build_parts, infrastructure_parts
 from ticketing_common.events import STREAM_NAME
 from ticketing_common.messaging import connect_nats, ensure_stream
 from ticketing_common.mongo import MongoClient, connect_mongo
+from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import free_port
 
 TEST_JWT_KEY = "test-signing-key-that-is-long-enough-0123456789"
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    mongo_uri: str
-    nats_url: str
-    stripe_url: str
 
 
 def _stack_settings(tmp: Path) -> StackSettings:

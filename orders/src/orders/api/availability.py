@@ -18,7 +18,7 @@ from orders.api.deps import ContextDep
 from orders.availability import AvailabilityProjection, Snapshot
 from orders.availability_frames import merged
 from orders.availability_render import render
-from ticketing_common.errors import NotFound
+from ticketing_common.domain_errors import NotFound
 from ticketing_common.events import utc_now
 
 router = APIRouter(prefix="/api/availability", tags=["availability"])

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from orders.handlers.context import OrdersContext
-from ticketing_common.app import RuntimeDep
+from ticketing_common.wiring import container_of
 
 
-def get_context(runtime: RuntimeDep) -> OrdersContext:
-    context: OrdersContext = runtime.extras["orders"]
-    return context
+def get_context(request: Request) -> OrdersContext:
+    return container_of(request, OrdersContext)
 
 
 ContextDep = Annotated[OrdersContext, Depends(get_context)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from orders.api.deps import ContextDep
 from orders.api.schemas import HoldRequest, OrderOut, VerifyOut, VerifyRequest
@@ -12,8 +12,9 @@ from orders.handlers.holds import Hold, hold_general, hold_listing
 from orders.handlers.lifecycle import OrderNotFound, cancel_order
 from orders.handlers.seats import hold_seats, hold_together
 from ticketing_common.auth import CurrentUser
-from ticketing_common.errors import Forbidden, NotFound
+from ticketing_common.domain_errors import Forbidden, NotFound
 from ticketing_common.events import utc_now
+from ticketing_common.paging import PageDep, add_paging_headers
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
 
@@ -47,20 +48,10 @@ async def list_orders(
     response: Response,
     user: CurrentUser,
     ctx: ContextDep,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(20, ge=1, le=100, alias="pageSize"),
+    page: PageDep,
 ) -> list[OrderOut]:
-    orders, total = await ctx.orders.of_user(user.id, (page - 1) * page_size, page_size)
-    response.headers["X-Total-Count"] = str(total)
-    links = []
-    if page * page_size < total:
-        next_url = request.url.include_query_params(page=page + 1, pageSize=page_size)
-        links.append(f'<{next_url}>; rel="next"')
-    if page > 1:
-        prev_url = request.url.include_query_params(page=page - 1, pageSize=page_size)
-        links.append(f'<{prev_url}>; rel="prev"')
-    if links:
-        response.headers["Link"] = ", ".join(links)
+    orders, total = await ctx.orders.of_user(user.id, page.skip, page.size)
+    add_paging_headers(request, response, page, total)
     return [OrderOut.of(order) for order in orders]
 
 

@@ -5,26 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, model_validator
 
 from orders.domain.order import Order
+from ticketing_common.money import to_major
+from ticketing_common.schemas import CamelModel
 
 
-def major(minor: int) -> float:
-    return round(minor / 100, 2)
-
-
-class CamelOut(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class ItemIn(CamelOut):
+class ItemIn(CamelModel):
     ticket_type_id: str = Field(min_length=1)
     quantity: int = Field(ge=1)
 
 
-class HoldRequest(CamelOut):
+class HoldRequest(CamelModel):
     """One of: {ticketId} | {eventId, items} | {eventId, seats} | {eventId, ticketTypeId,
     quantity, together: true}."""
 
@@ -50,30 +43,30 @@ class HoldRequest(CamelOut):
         return self
 
 
-class VerifyRequest(CamelOut):
+class VerifyRequest(CamelModel):
     key: str = Field(min_length=1, max_length=300)
 
 
-class ItemOut(CamelOut):
+class ItemOut(CamelModel):
     ticket_type_id: str
     quantity: int
     unit_price: float
     seat_id: str | None = None
 
 
-class TicketRefOut(CamelOut):
+class TicketRefOut(CamelModel):
     id: str
     title: str
     price: float
 
 
-class EventRefOut(CamelOut):
+class EventRefOut(CamelModel):
     id: str
     name: str | None
     starts_at: datetime | None
 
 
-class IssuedTicketOut(CamelOut):
+class IssuedTicketOut(CamelModel):
     id: str
     key: str
     ticket_type_id: str | None = None
@@ -81,7 +74,7 @@ class IssuedTicketOut(CamelOut):
     used: bool
 
 
-class OrderOut(CamelOut):
+class OrderOut(CamelModel):
     id: str
     status: str
     user_id: str
@@ -108,12 +101,12 @@ class OrderOut(CamelOut):
                 ItemOut(
                     ticket_type_id=line.ticket_type_id,
                     quantity=line.quantity,
-                    unit_price=major(line.unit_price),
+                    unit_price=to_major(line.unit_price),
                     seat_id=line.seat_id,
                 )
                 for line in order.lines
             ],
-            amount=major(order.amount),
+            amount=to_major(order.amount),
             currency=order.currency,
             version=order.version,
             event_id=order.event_id,
@@ -123,7 +116,7 @@ class OrderOut(CamelOut):
             if order.event_id
             else None,
             ticket=TicketRefOut(
-                id=order.listing.id, title=order.listing.title, price=major(order.listing.price)
+                id=order.listing.id, title=order.listing.title, price=to_major(order.listing.price)
             )
             if order.listing
             else None,
@@ -142,5 +135,5 @@ class OrderOut(CamelOut):
         )
 
 
-class VerifyOut(CamelOut):
+class VerifyOut(CamelModel):
     result: str

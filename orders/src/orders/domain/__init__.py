@@ -1,5 +1,6 @@
-"""Business rules of orders: holds, seat runs, ticket keys, replica ordering — no I/O."""
+"""The orders domain: orders, hold rules, seating, ticket keys — no I/O."""
 
-from orders.domain.errors import EventUnavailable, NotEnoughTickets, RuleViolation
+from orders.domain.errors import EventNotFound, EventUnavailable, NotEnoughTickets
+from ticketing_common.domain_errors import RuleViolation
 
-__all__ = ["EventUnavailable", "NotEnoughTickets", "RuleViolation"]
+__all__ = ["EventNotFound", "EventUnavailable", "NotEnoughTickets", "RuleViolation"]

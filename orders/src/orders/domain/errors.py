@@ -1,30 +1,23 @@
-"""Rule violations the domain raises; the API renders them as 4xx errors."""
+"""The orders service's own kinds of the common error vocabulary."""
 
 from __future__ import annotations
 
-
-class RuleViolation(Exception):
-    """A request breaks a business rule (rendered as 400, with the field when known)."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from ticketing_common.domain_errors import Conflict, NotFound, RuleViolation
 
 
 class EventUnavailable(RuleViolation):
-    """The event is unknown (404), cancelled or ended (400)."""
+    """The event is cancelled or has ended."""
 
-    def __init__(self, message: str, status_code: int = 400) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message, "eventId")
-        self.status_code = status_code
 
 
-class NotEnoughTickets(RuleViolation):
-    status_code = 409
+class EventNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Event not found", "eventId")
 
+
+class NotEnoughTickets(Conflict):
     def __init__(self, requested: int, available: int, field: str | None = None) -> None:
         super().__init__(
             f"Requested amount of tickets ({requested}) not available. "

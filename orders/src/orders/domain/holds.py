@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 from math import ceil
 
-from orders.domain.errors import EventUnavailable, RuleViolation
+from orders.domain.errors import EventUnavailable
+from ticketing_common.domain_errors import RuleViolation
 
 
 @dataclass(frozen=True)

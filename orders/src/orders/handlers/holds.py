@@ -13,12 +13,13 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from orders.domain import EventUnavailable, NotEnoughTickets, RuleViolation
+from orders.domain import EventNotFound, NotEnoughTickets, RuleViolation
 from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Line, ListingRef, Order
 from orders.handlers.context import OrdersContext, release_inventory
 from orders.handlers.ga_claims import claim_units
 from orders.store.inventory import listing_unit_id
+from ticketing_common.domain_errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Hold:
 async def open_event(ctx: OrdersContext, event_id: str, now: datetime) -> EventInfo:
     event = await ctx.catalog.event(event_id)
     if event is None:
-        raise EventUnavailable("Event not found", status_code=404)
+        raise EventNotFound()
     event.ensure_on_sale(now)
     return event
 
@@ -71,7 +72,7 @@ async def record_hold(ctx: OrdersContext, order: Order, window: HoldWindow) -> H
 async def hold_listing(ctx: OrdersContext, user_id: str, ticket_id: str, now: datetime) -> Hold:
     listing = await ctx.inventory.listing(ticket_id)
     if listing is None:
-        raise EventUnavailable("Ticket not found", status_code=404)
+        raise NotFound("Ticket not found", "ticketId")
     if listing["sellerId"] == user_id:
         raise RuleViolation("You cannot buy your own ticket", "ticketId")
     window = hold_window(now, ctx.hold_length(ctx.settings.listing_hold_minutes), None)

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response, status
 
 from ticketing_common.auth import CurrentUser
-from ticketing_common.errors import BadRequest
+from ticketing_common.domain_errors import RuleViolation
 from ticketing_common.events import CamelModel, utc_now
-from tickets.api.deps import CatalogDep, PageDep, Price, add_paging_headers, trimmed
+from ticketing_common.money import to_major, to_minor
+from ticketing_common.paging import PageDep, add_paging_headers
+from tickets.api.deps import CatalogDep, Price, trimmed
 from tickets.domain.listings import TITLE_MAX, Listing
 from tickets.handlers.listings import create_listing, get_listing, update_listing
-from tickets.money import to_major, to_minor
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 
@@ -54,7 +55,7 @@ def _expected_version(body: ListingUpdateIn, if_match: str | None) -> int | None
     try:
         return int(if_match.strip().removeprefix("W/").strip('"'))
     except ValueError:
-        raise BadRequest("If-Match must be the ticket's version", "If-Match") from None
+        raise RuleViolation("If-Match must be the ticket's version", "If-Match") from None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

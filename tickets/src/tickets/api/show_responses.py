@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import AwareDatetime
 
 from ticketing_common.events import CamelModel, seat_id
+from ticketing_common.money import to_major
 from tickets.domain.shows import Show
-from tickets.money import to_major
 
 
 class VenueOut(CamelModel):

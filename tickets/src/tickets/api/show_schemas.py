@@ -7,10 +7,11 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, field_validator
 
 from ticketing_common.events import CamelModel
+from ticketing_common.money import to_minor
 from tickets.api.deps import Price, trimmed
 from tickets.domain.drafts import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.patching import ShowPatch, TicketTypeChange
-from tickets.money import SUPPORTED_CURRENCIES, to_minor
+from tickets.money import SUPPORTED_CURRENCIES
 
 Name = Annotated[str, trimmed(200)]
 Label = Annotated[str, trimmed(20)]

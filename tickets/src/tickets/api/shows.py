@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from ticketing_common.auth import CurrentUser
 from ticketing_common.events import utc_now
-from tickets.api.deps import CatalogDep, PageDep, add_paging_headers
+from ticketing_common.paging import PageDep, add_paging_headers
+from tickets.api.deps import CatalogDep
 from tickets.api.show_responses import EventOut, EventSummaryOut
 from tickets.api.show_schemas import EventIn, EventPatchIn
 from tickets.api.stats_schemas import StatsOut

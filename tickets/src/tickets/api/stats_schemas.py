@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ticketing_common.events import CamelModel
+from ticketing_common.money import to_major
 from tickets.domain.stats import ShowStats
-from tickets.money import to_major
 
 
 class TypeStatsOut(CamelModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ticketing_common.errors import BadRequest, Conflict, Forbidden
+from ticketing_common.domain_errors import Conflict, Forbidden, RuleViolation
 from ticketing_common.events import TicketCreated, TicketUpdated
 
 TITLE_MAX = 200
@@ -55,7 +55,7 @@ class Listing:
         if user_id != self.user_id:
             raise Forbidden("Only the seller may edit this ticket")
         if self.order_id is not None:
-            raise BadRequest("Cannot edit a reserved ticket")
+            raise RuleViolation("Cannot edit a reserved ticket")
         if expected_version is not None and expected_version != self.version:
             raise Conflict("The ticket was changed by someone else; reload and try again")
         return replace(self, title=title.strip(), price=price, version=self.version + 1)

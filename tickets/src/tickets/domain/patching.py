@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ticketing_common.errors import BadRequest, Forbidden
+from ticketing_common.domain_errors import Forbidden, RuleViolation
 from tickets.domain.drafts import SectionSpec, Venue
 from tickets.domain.sales import Sales
 from tickets.domain.seating import Section, seat_types
@@ -65,13 +65,13 @@ def cancel(show: Show) -> Show:
 def apply_patch(show: Show, patch: ShowPatch, sales: Sales, now: datetime) -> Show:
     """The edited show with its version bumped, or `show` itself when nothing changed."""
     if show.status == "cancelled":
-        raise BadRequest("A cancelled event cannot be edited")
+        raise RuleViolation("A cancelled event cannot be edited")
     starts_at = patch.starts_at or show.starts_at
     ends_at = patch.ends_at or show.ends_at
     if starts_at != show.starts_at:
         check_times(starts_at, ends_at, now)
     elif ends_at <= starts_at:
-        raise BadRequest("endsAt must be after startsAt", "endsAt")
+        raise RuleViolation("endsAt must be after startsAt", "endsAt")
     types = _apply_type_changes(show, patch.ticket_types, sales)
     sections = show.sections
     if patch.seating is not None:
@@ -101,7 +101,7 @@ def _apply_type_changes(
     next_number = max((int(t.id[1:]) for t in show.ticket_types if t.id[1:].isdigit()), default=0)
     for n, change in enumerate(changes):
         if change.quantity is not None and show.seated:
-            raise BadRequest(
+            raise RuleViolation(
                 "Seated ticket types take their quantity from the seat map",
                 f"ticketTypes.{n}.quantity",
             )
@@ -109,9 +109,9 @@ def _apply_type_changes(
             types[change.id] = _changed_type(types, change, n, sales)
             continue
         if change.name is None or change.price is None:
-            raise BadRequest("A new ticket type needs a name and a price", f"ticketTypes.{n}")
+            raise RuleViolation("A new ticket type needs a name and a price", f"ticketTypes.{n}")
         if change.quantity is None and not show.seated:
-            raise BadRequest("Quantity is required", f"ticketTypes.{n}.quantity")
+            raise RuleViolation("Quantity is required", f"ticketTypes.{n}.quantity")
         next_number += 1
         new_id = type_id(next_number)
         types[new_id] = TicketType(
@@ -127,11 +127,11 @@ def _changed_type(
     assert change.id is not None
     existing = types.get(change.id)
     if existing is None:
-        raise BadRequest("Unknown ticket type", f"ticketTypes.{n}.id")
+        raise RuleViolation("Unknown ticket type", f"ticketTypes.{n}.id")
     quantity = existing.quantity if change.quantity is None else change.quantity
     taken = sales.taken(existing.id)
     if quantity < taken:
-        raise BadRequest(
+        raise RuleViolation(
             f"Quantity cannot go below the {taken} tickets already sold or held",
             f"ticketTypes.{n}.quantity",
         )
@@ -148,14 +148,14 @@ def _check_names(types: dict[str, TicketType], changes: tuple[TicketTypeChange, 
     names = [t.name for t in types.values()]
     try:
         check_type_names(names, 0)
-    except BadRequest:
+    except RuleViolation:
         # Name the change that introduced the clash rather than a position in the full list.
         counts: dict[str, int] = {}
         for name in names:
             counts[name.strip().casefold()] = counts.get(name.strip().casefold(), 0) + 1
         for n, change in enumerate(changes):
             if change.name is not None and counts.get(change.name.strip().casefold(), 0) > 1:
-                raise BadRequest("Duplicate ticket type name", f"ticketTypes.{n}.name") from None
+                raise RuleViolation("Duplicate ticket type name", f"ticketTypes.{n}.name") from None
         raise
 
 
@@ -163,14 +163,14 @@ def _new_layout(
     show: Show, seating: tuple[SectionSpec, ...], types: tuple[TicketType, ...], sales: Sales
 ) -> tuple[Section, ...]:
     if not show.seated:
-        raise BadRequest("A general-admission event cannot get a seat map", "seating")
+        raise RuleViolation("A general-admission event cannot get a seat map", "seating")
     sections = resolve_seating(seating, {t.name: t.id for t in types})
     before, after = seat_types(show.sections), seat_types(sections)
     for seat in sorted(sales.sold_seats | sales.held_seats):
         if seat not in after:
-            raise BadRequest(f"Seat {seat} is sold or held and cannot be removed", "seating")
+            raise RuleViolation(f"Seat {seat} is sold or held and cannot be removed", "seating")
         if before.get(seat) is not None and after[seat] != before[seat]:
-            raise BadRequest(f"Seat {seat} is sold or held and cannot change type", "seating")
+            raise RuleViolation(f"Seat {seat} is sold or held and cannot change type", "seating")
     return sections
 
 
@@ -184,6 +184,6 @@ def _seat_counts(
     for ticket_type in types:
         seats = counts.get(ticket_type.id, 0)
         if seats == 0 and ticket_type.quantity == 0 and ticket_type.id not in changed:
-            raise BadRequest(f"No seats use ticket type {ticket_type.name}", "seating")
+            raise RuleViolation(f"No seats use ticket type {ticket_type.name}", "seating")
         result.append(replace(ticket_type, quantity=seats))
     return tuple(result)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ticketing_common.errors import BadRequest
+from ticketing_common.domain_errors import RuleViolation
 from ticketing_common.events import seat_id, seat_id_part
 
 
@@ -74,7 +74,7 @@ def check_layout(sections: tuple[Section, ...]) -> None:
     for s, section in enumerate(sections):
         where = f"seating.sections.{s}"
         if not section.name.strip():
-            raise BadRequest("Section name is required", f"{where}.name")
+            raise RuleViolation("Section name is required", f"{where}.name")
         _unique(
             sections_seen,
             seat_id_part(section.name).casefold(),
@@ -85,7 +85,7 @@ def check_layout(sections: tuple[Section, ...]) -> None:
         for r, row in enumerate(section.rows):
             row_field = f"{where}.rows.{r}"
             if not row.label.strip():
-                raise BadRequest("Row label is required", f"{row_field}.label")
+                raise RuleViolation("Row label is required", f"{row_field}.label")
             _unique(
                 rows_seen,
                 seat_id_part(row.label).casefold(),
@@ -95,7 +95,7 @@ def check_layout(sections: tuple[Section, ...]) -> None:
             labels_seen: set[str] = set()
             for label in row.seat_labels:
                 if not label.strip():
-                    raise BadRequest("Seat labels must not be empty", f"{row_field}.seats")
+                    raise RuleViolation("Seat labels must not be empty", f"{row_field}.seats")
                 _unique(
                     labels_seen,
                     seat_id_part(label).casefold(),
@@ -106,5 +106,5 @@ def check_layout(sections: tuple[Section, ...]) -> None:
 
 def _unique(seen: set[str], key: str, message: str, field: str) -> None:
     if key in seen:
-        raise BadRequest(message, field)
+        raise RuleViolation(message, field)
     seen.add(key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from ticketing_common.errors import BadRequest
+from ticketing_common.domain_errors import RuleViolation
 from ticketing_common.events import (
     EventCreated,
     EventUpdated,
@@ -108,13 +108,13 @@ def type_id(number: int) -> str:
 
 def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     if starts_at <= now:
-        raise BadRequest("startsAt must be in the future", "startsAt")
+        raise RuleViolation("startsAt must be in the future", "startsAt")
     if ends_at <= starts_at:
-        raise BadRequest("endsAt must be after startsAt", "endsAt")
+        raise RuleViolation("endsAt must be after startsAt", "endsAt")
 
 
 def new_show(show_id: str, organizer_id: str, draft: ShowDraft, now: datetime) -> Show:
-    """A show from an organizer's draft, or a BadRequest naming the first bad field."""
+    """A show from an organizer's draft, or a RuleViolation naming the first bad field."""
     check_times(draft.starts_at, draft.ends_at, now)
     names = check_type_names([spec.name for spec in draft.ticket_types], 0)
     ids = {name: type_id(n) for n, name in enumerate(names, 1)}
@@ -149,9 +149,9 @@ def check_type_names(names: list[str], first_index: int, taken: Iterable[str] = 
     for n, name in enumerate(names, first_index):
         clean = name.strip()
         if not clean:
-            raise BadRequest("Ticket type name is required", f"ticketTypes.{n}.name")
+            raise RuleViolation("Ticket type name is required", f"ticketTypes.{n}.name")
         if clean.casefold() in seen:
-            raise BadRequest("Duplicate ticket type name", f"ticketTypes.{n}.name")
+            raise RuleViolation("Duplicate ticket type name", f"ticketTypes.{n}.name")
         seen.add(clean.casefold())
         trimmed.append(clean)
     return trimmed
@@ -167,7 +167,7 @@ def resolve_seating(seating: tuple[SectionSpec, ...], ids: dict[str, str]) -> tu
             found = by_name.get(row.ticket_type.strip().casefold())
             if found is None:
                 field = f"seating.sections.{s}.rows.{r}.ticketType"
-                raise BadRequest("Unknown ticket type", field)
+                raise RuleViolation("Unknown ticket type", field)
             labels = tuple(label.strip() for label in row.seat_labels)
             rows.append(SeatRow(row.label.strip(), labels, found))
         sections.append(Section(section.name.strip(), tuple(rows)))
@@ -181,15 +181,15 @@ def build_type(
 ) -> TicketType:
     if seated:
         if spec.quantity is not None:
-            raise BadRequest(
+            raise RuleViolation(
                 "Seated ticket types take their quantity from the seat map",
                 f"ticketTypes.{n}.quantity",
             )
         quantity = count_by_type(sections).get(type_id, 0)
         if quantity == 0:
-            raise BadRequest("No seats use this ticket type", f"ticketTypes.{n}.name")
+            raise RuleViolation("No seats use this ticket type", f"ticketTypes.{n}.name")
     elif spec.quantity is None:
-        raise BadRequest("Quantity is required", f"ticketTypes.{n}.quantity")
+        raise RuleViolation("Quantity is required", f"ticketTypes.{n}.quantity")
     else:
         quantity = spec.quantity
     return TicketType(type_id, spec.name.strip(), spec.price, quantity, spec.max_per_order)
@@ -199,8 +199,8 @@ def check_inventory(show: Show) -> None:
     units = sum(t.quantity for t in show.ticket_types)
     if units > MAX_SELLABLE_UNITS:
         field = "seating" if show.seated else "ticketTypes"
-        raise BadRequest(f"At most {MAX_SELLABLE_UNITS} sellable units per event", field)
+        raise RuleViolation(f"At most {MAX_SELLABLE_UNITS} sellable units per event", field)
     if not show.ticket_types:
-        raise BadRequest("At least one ticket type is required", "ticketTypes")
+        raise RuleViolation("At least one ticket type is required", "ticketTypes")
     if show.seated and len(show.updated_event().to_json()) > MAX_DEFINITION_BYTES:
-        raise BadRequest("The seat map is too large to publish; use shorter labels", "seating")
+        raise RuleViolation("The seat map is too large to publish; use shorter labels", "seating")

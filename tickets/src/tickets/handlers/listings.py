@@ -7,7 +7,7 @@ from datetime import datetime
 from bson import ObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from ticketing_common.errors import BadRequest, Conflict, NotFound
+from ticketing_common.domain_errors import Conflict, NotFound, RuleViolation
 from tickets.domain.listings import Listing
 from tickets.handlers import Catalog
 
@@ -55,6 +55,6 @@ async def update_listing(
     except Conflict:
         latest = await catalog.listings.get(listing_id)
         if latest is not None and latest.order_id is not None:
-            raise BadRequest("Cannot edit a reserved ticket") from None
+            raise RuleViolation("Cannot edit a reserved ticket") from None
         raise
     return edited

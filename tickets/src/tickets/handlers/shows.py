@@ -7,7 +7,7 @@ from datetime import datetime
 from bson import ObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from ticketing_common.errors import Conflict, NotFound
+from ticketing_common.domain_errors import Conflict, NotFound
 from tickets.domain.drafts import ShowDraft
 from tickets.domain.patching import ShowPatch, apply_patch, cancel, ensure_organizer
 from tickets.domain.sales import tally

@@ -1,0 +1,14 @@
+"""What the payments routes reach at request time, wired once in `main.wire`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from payments.handlers import Payments
+from payments.webhook_events import WebhookEvents
+
+
+@dataclass(frozen=True)
+class PaymentsContainer:
+    payments: Payments
+    webhook_events: WebhookEvents
