@@ -16,8 +16,8 @@ from fastapi.responses import StreamingResponse
 
 from orders.api.deps import ContextDep
 from orders.availability import AvailabilityProjection, Snapshot
-from orders.availability_frames import merged
-from orders.availability_render import render
+from orders.availability.frames import merged
+from orders.availability.render import render
 from ticketing_common.domain_errors import NotFound
 from ticketing_common.events import utc_now
 

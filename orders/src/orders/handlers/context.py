@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from orders.availability import AvailabilityProjection
-from orders.availability_deltas import order_delta
+from orders.availability.deltas import order_delta
 from orders.config import OrdersSettings
 from orders.domain.order import Order
 from orders.handlers.ga_claims import ga_type_ids

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from orders.availability import Snapshot
-from orders.availability_reads import seat_state
+from orders.availability.snapshot import Snapshot, seat_state
 from orders.domain import NotEnoughTickets, RuleViolation
 from orders.domain.holds import EventInfo, hold_window
 from orders.domain.order import Line

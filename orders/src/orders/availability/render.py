@@ -4,18 +4,10 @@ first frame show it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from orders.availability_reads import remaining_by_type, seat_state
-from orders.domain.holds import EventInfo
+from orders.availability.snapshot import Snapshot, event_status, remaining_by_type, seat_state
 from ticketing_common.money import to_major
-
-if TYPE_CHECKING:
-    from orders.availability import Snapshot
-
-
-def event_status(event: EventInfo, now: datetime) -> str:
-    return "ended" if event.ends_at <= now and event.status == "active" else event.status
 
 
 def render(snapshot: Snapshot, now: datetime) -> dict[str, Any]:

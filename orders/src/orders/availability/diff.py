@@ -14,17 +14,16 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from orders.availability_reads import seat_state
-from orders.availability_render import event_status
+from orders.availability.snapshot import (
+    Counts,
+    Snapshot,
+    counter_counts,
+    event_status,
+    seat_state,
+)
 from orders.domain.holds import TicketType
-from orders.store.counters import counter_free
-
-if TYPE_CHECKING:
-    from orders.availability import Snapshot
-
-Counts = tuple[int, int, int]  # sold, held, remaining
 
 
 def same_definition(a: Snapshot, b: Snapshot) -> bool:
@@ -115,8 +114,4 @@ class SentState:
         if ticket_type.seated:
             seats = self.seated.get(ticket_type.id, Counter())
             return seats["sold"], seats["held"], seats["available"]
-        doc = self.snapshot.counters.get(ticket_type.id)
-        if doc is None:
-            return 0, 0, ticket_type.quantity
-        held, remaining = counter_free(doc, now)
-        return doc["sold"], held, max(0, remaining)
+        return counter_counts(self.snapshot, ticket_type, now)

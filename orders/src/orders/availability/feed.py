@@ -6,6 +6,8 @@ change or when the next hold runs out, renders each frame once and hands the sam
 text to every viewer; it sends at most one frame per `FRAME_INTERVAL`, so a burst of
 holds arrives as one frame. Frame ids are `<feed>-<n>`: a reconnect naming any id
 gets a full snapshot again (a feed keeps no history, and another replica has other ids).
+The projection owns the feeds; they reach it only as a `SnapshotSource`, so this module
+does not import the projection.
 """
 
 from __future__ import annotations
@@ -16,15 +18,13 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from orders.availability_diff import SentState, same_definition
-from orders.availability_frames import MAX_BACKLOG, Frame, Viewer, sse
-from orders.availability_render import render
+from orders.availability.diff import SentState, same_definition
+from orders.availability.frames import MAX_BACKLOG, Frame, Viewer, sse
+from orders.availability.render import render
+from orders.availability.snapshot import Snapshot, SnapshotSource
 from ticketing_common.events import utc_now
-
-if TYPE_CHECKING:
-    from orders.availability import AvailabilityProjection, Snapshot
 
 FRAME_INTERVAL = 0.25
 # The producer looks at the snapshot at least this often (an event ending, a reload).
@@ -38,7 +38,7 @@ class _Render(NamedTuple):
 
 
 class EventFeed:
-    def __init__(self, projection: AvailabilityProjection, event_id: str) -> None:
+    def __init__(self, projection: SnapshotSource, event_id: str) -> None:
         self.projection = projection
         self.event_id = event_id
         self.prefix = uuid.uuid4().hex[:8]
@@ -142,7 +142,7 @@ class EventFeed:
 class AvailabilityFeeds:
     """The feeds of one replica, by event; a feed lives while someone watches."""
 
-    def __init__(self, projection: AvailabilityProjection) -> None:
+    def __init__(self, projection: SnapshotSource) -> None:
         self.projection = projection
         self._feeds: dict[str, EventFeed] = {}
 

@@ -2,7 +2,7 @@
 
 After a hold, release or sale a replica applies the order's delta to its snapshot at
 once and publishes it on NATS core (`availability.<eventId>`); the other replicas
-apply it too and tell their live feeds (`availability_feed`), which turn them into
+apply it too and tell their live feeds (`availability.feed`), which turn them into
 server-sent-event frames. A read never touches the
 database while the snapshot is current (states are evaluated at read time, so an
 expired hold shows as free at once). A changed event definition forces a reload;
@@ -24,32 +24,14 @@ from typing import Any
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
-from orders.availability_deltas import apply_delta, encode
-from orders.availability_feed import AvailabilityFeeds
-from orders.domain.holds import EventInfo
+from orders.availability.deltas import apply_delta, encode
+from orders.availability.feed import AvailabilityFeeds
+from orders.availability.snapshot import ChangeListener, Snapshot
 from orders.store.catalog import CatalogStore
 from orders.store.inventory import InventoryStore
-from ticketing_common.mongo import Document
 from ticketing_common.tasks import stop_task
 
 SUBJECT_PREFIX = "availability."
-# Called with the delta a snapshot took, or None when it changed wholesale (a reload).
-ChangeListener = Callable[[dict[str, Any] | None], None]
-
-
-@dataclass
-class Snapshot:
-    event: EventInfo
-    counters: dict[str, Document]
-    seats: list[Document]  # in layout order
-    generation: int
-    loaded_at: float
-    # The same seat documents by seat id, so a delta touches only its own seats.
-    seats_by_id: dict[str, Document] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.seats_by_id:
-            self.seats_by_id = {seat["seatId"]: seat for seat in self.seats}
 
 
 @dataclass
@@ -189,6 +171,3 @@ class AvailabilityProjection:
         slot.snapshot = snapshot
         self._notify(slot, None)  # watchers compare the reloaded states with what they sent
         return slot.snapshot
-
-
-__all__ = ["AvailabilityProjection", "Snapshot"]

@@ -7,47 +7,22 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from orders.availability import Snapshot
-from orders.availability_deltas import apply_delta
-from orders.availability_diff import SentState, same_definition
-from orders.availability_render import render
-from orders.domain.holds import EventInfo, TicketType
+from orders_availability_kit import availability_snapshot, seat_hold_delta
+
+from orders.availability.deltas import apply_delta
+from orders.availability.diff import SentState, same_definition
+from orders.availability.render import render
+from orders.availability.snapshot import Snapshot
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
 
 
 def snapshot(seats: int, general: int = 0) -> Snapshot:
-    types = [TicketType("std", "Standard", 4000, seats, 10, seated=True)]
-    counters: dict[str, Any] = {}
-    if general:
-        types.append(TicketType("ga", "General", 2000, general, 5, seated=False))
-        counters["ga"] = {"ticketTypeId": "ga", "quantity": general, "sold": 0, "holds": []}
-    event = EventInfo(
-        "e1", "org", "Show", NOW, NOW + timedelta(days=1), 15, "usd", "active", 0, types
-    )
-    docs = [
-        {
-            "seatId": f"S-{n // 100}-{n % 100}",
-            "section": "S",
-            "row": str(n // 100),
-            "label": str(n % 100),
-            "ticketTypeId": "std",
-            "status": "available",
-            "orderId": None,
-            "holdExpiresAt": None,
-        }
-        for n in range(seats)
-    ]
-    return Snapshot(event, counters, docs, 0, 0.0)
+    return availability_snapshot(NOW, seats, general)
 
 
 def hold(snap: Snapshot, order_id: str, seats: list[str], minutes: float = 15) -> dict[str, Any]:
-    delta = {
-        "op": "held",
-        "orderId": order_id,
-        "expiresAt": (NOW + timedelta(minutes=minutes)).isoformat(),
-        "lines": [{"typeId": "std", "n": 1, "seatId": seat} for seat in seats],
-    }
+    delta = seat_hold_delta(order_id, seats, NOW + timedelta(minutes=minutes))
     apply_delta(snap.counters, snap.seats_by_id, delta)
     return delta
 
