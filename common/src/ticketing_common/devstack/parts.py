@@ -9,48 +9,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from ticketing_common.devstack.settings import StackSettings
 
 SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "client")
-
-
-class StackSettings(BaseSettings):
-    """Ports and places of the embedded stack; each port is its own environment variable."""
-
-    model_config = SettingsConfigDict(extra="ignore")
-
-    data_dir: Path = Path(".data")
-    in_memory: bool = False
-    host: str = "127.0.0.1"
-    gateway_port: int = 8080
-    mongo_port: int = 27017
-    nats_port: int = 4222
-    stripe_port: int = 8420
-    client_port: int = 3000
-    auth_port: int = 3001
-    tickets_port: int = 3002
-    orders_port: int = 3003
-    expiration_port: int = 3004
-    payments_port: int = 3005
-    log_level: str = "INFO"
-    extra_env: dict[str, str] = Field(default_factory=dict)
-
-    @property
-    def mongo_uri(self) -> str:
-        return f"mongodb://{self.host}:{self.mongo_port}/?directConnection=true"
-
-    @property
-    def nats_url(self) -> str:
-        return f"nats://{self.host}:{self.nats_port}"
-
-    @property
-    def stripe_url(self) -> str:
-        return f"http://{self.host}:{self.stripe_port}"
-
-    def service_port(self, service: str) -> int:
-        port: int = getattr(self, f"{service}_port")
-        return port
 
 
 @dataclass

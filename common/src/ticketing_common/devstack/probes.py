@@ -1,0 +1,48 @@
+"""Is a port free, does a part answer: the questions the supervisor asks over sockets."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import urllib.request
+
+from ticketing_common.devstack.parts import Part
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Strict: anything bound to the port, even a closing connection, counts as taken."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_is_free_to_listen(host: str, port: int) -> bool:
+    """Free for a server that sets SO_REUSEADDR, as every part does.
+
+    A killed part leaves its connections in TIME_WAIT for up to a minute; they block
+    a plain bind but not the restarted server, so only a listener left behind counts.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def answers(host: str, part: Part) -> bool:
+    """Healthy: its health path says 200, or, without one, its port accepts a connection."""
+    if part.health_path is None:
+        with contextlib.suppress(OSError), socket.create_connection((host, part.port), 0.5):
+            return True
+        return False
+    url = f"http://{host}:{part.port}{part.health_path}"
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
