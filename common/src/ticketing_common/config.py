@@ -53,3 +53,11 @@ def load_settings(settings_type: type[S]) -> S:
         raise SystemExit(
             f"Invalid configuration for {settings_type.__name__}: {problems}"
         ) from None
+
+
+def armed_failpoints() -> frozenset[str]:
+    """Failpoints named in `TICKETING_FAILPOINTS` (comma-separated); fault tests only."""
+    import os
+
+    names = os.environ.get("TICKETING_FAILPOINTS", "")
+    return frozenset(name.strip() for name in names.split(",") if name.strip())

@@ -1,7 +1,8 @@
 """The one error shape of every service: {"errors": [{"message", "field"?}]}.
 
 One handler renders every `DomainError` with the status of its kind; validation
-errors are 400 with the field of each problem.
+errors are 400 with the field of each problem; a database that cannot be reached is
+503 with `Retry-After`, never 500.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ticketing_common.domain_errors import (
@@ -26,6 +28,8 @@ from ticketing_common.domain_errors import (
 )
 
 log = logging.getLogger(__name__)
+# How long a client is told to wait when the database cannot be reached.
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 
 # Each kind of domain error and the status it is answered with.
@@ -86,6 +90,12 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_unreachable(request: Request, exc: Exception) -> JSONResponse:
+    # The database is restarting or out of reach: a moment's wait, not a server fault.
+    log.warning("database unreachable", extra={"path": request.url.path, "error": str(exc)})
+    return await _domain_error(request, Unavailable(retry_after=DATABASE_RETRY_AFTER_SECONDS))
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
     return JSONResponse(error_body("Something went wrong"), status_code=500)
@@ -95,4 +105,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ConnectionFailure, _database_unreachable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
+from pymongo.errors import ServerSelectionTimeoutError
 
 from ticketing_common.domain_errors import (
     Conflict,
@@ -131,3 +132,19 @@ class _OutOfStock(Conflict):
 
 async def test_a_subclass_takes_the_status_of_its_kind() -> None:
     assert status_of(_OutOfStock("Sold out")) == 409
+
+
+async def test_an_unreachable_database_is_503_with_retry_after() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/orders")
+    async def orders() -> None:
+        raise ServerSelectionTimeoutError("127.0.0.1:27017: connection refused")
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/orders")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.json() == {"errors": [{"message": "Service temporarily unavailable"}]}

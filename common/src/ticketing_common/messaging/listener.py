@@ -24,6 +24,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ticketing_common.events import STREAM_NAME, Event
+from ticketing_common.failpoints import crash_here
 from ticketing_common.logs import event_context
 from ticketing_common.mongo import Document, in_transaction
 from ticketing_common.tasks import stop_task
@@ -47,6 +48,8 @@ class Listener(ABC, Generic[E]):
     event_type: ClassVar[type[Event]]
     idempotent: ClassVar[bool] = True
     batch_size: ClassVar[int] = 16
+    # How long the broker waits for an ack before it redelivers (a crashed consumer's work).
+    ack_wait_seconds: ClassVar[float] = 30
 
     def __init__(self, service: str, js: JetStreamContext, db: AsyncDatabase[Document]) -> None:
         self.service = service
@@ -73,7 +76,7 @@ class Listener(ABC, Generic[E]):
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             filter_subject=self.subject,
-            ack_wait=30,
+            ack_wait=self.ack_wait_seconds,
             max_ack_pending=1000,
         )
         self._subscription = await self.js.pull_subscribe(
@@ -120,6 +123,9 @@ class Listener(ABC, Generic[E]):
                 log.exception("event handling failed", extra={"durable": self.durable})
                 await self._nak(msg, "error")
             else:
+                # A crash here (after the effect committed, before the ack) is what the
+                # processed-event record is for: the redelivery applies nothing twice.
+                crash_here("listener.after_commit", self.durable)
                 await msg.ack()
 
     async def _nak(self, msg: Msg, why: str) -> None:
