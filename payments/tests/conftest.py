@@ -1,4 +1,5 @@
-"""Fixtures of the payments suites: the app on the test servers, a buyer, payment events."""
+"""Fixtures of the payments suites: the app on the test servers, a buyer, payment events;
+the use cases on in-memory fakes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 import pytest_asyncio
 from bson import ObjectId
 from nats.aio.client import Client as NatsClient
+from payments_fakes import FakeWorld
 from payments_testkit import Buyer, ServeApp, StreamRecorder
 
 from payments.config import PaymentsSettings
@@ -64,3 +66,9 @@ def buyer(payments_settings: PaymentsSettings, clean_stream: NatsClient) -> Buye
 @pytest.fixture
 def other_buyer(payments_settings: PaymentsSettings, clean_stream: NatsClient) -> Buyer:
     return Buyer(str(ObjectId()), payments_settings, Publisher(clean_stream.jetstream()))
+
+
+@pytest.fixture
+def world() -> FakeWorld:
+    """The payments use cases on in-memory fakes, with a clock that moves when told."""
+    return FakeWorld()

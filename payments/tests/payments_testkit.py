@@ -15,14 +15,16 @@ from typing import Any
 
 import httpx
 from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
 
 from payments.config import PaymentsSettings
-from payments.replica import OrderReplicas
-from payments.store import PaymentStore
+from payments.store.payments import MongoPaymentStore
+from payments.store.replica import MongoOrderReplicas
 from ticketing_common.auth import SessionUser, issue_token
 from ticketing_common.events import OrderCancelled, OrderCompleted, OrderCreated, utc_now
 from ticketing_common.messaging import Publisher
-from ticketing_common.mongo import MongoClient
+from ticketing_common.mongo import Document, MongoClient
+from ticketing_common.outbox import Outbox
 
 
 @dataclass
@@ -105,14 +107,19 @@ async def wait_replicated(http: httpx.AsyncClient, order_id: str, within: float 
             await asyncio.sleep(0.05)
 
 
+def payment_store(db: AsyncDatabase[Document]) -> MongoPaymentStore:
+    """The service's payment store outside the app, for setting up what a worker left."""
+    return MongoPaymentStore(db, Outbox(db["outbox"]), wake_relay=lambda: None)
+
+
 async def pending_attempt(
     mongo_client: MongoClient, database: str, order_id: str, started_ago: timedelta
 ) -> str:
     """A charge attempt some worker started `started_ago` and never finished."""
     db = mongo_client[database]
-    replica = await OrderReplicas(db).get(order_id)
+    replica = await MongoOrderReplicas(db).get(order_id)
     assert replica is not None
-    payment = await PaymentStore(db).start_attempt(replica, 1)
+    payment = await payment_store(db).start_attempt(replica, 1, utc_now())
     started = utc_now() - started_ago
     await db["payments"].update_one({"_id": payment.id}, {"$set": {"attemptedAt": started}})
     return payment.id

@@ -13,8 +13,8 @@ import httpx
 from payments_testkit import Buyer, StreamRecorder, intents_for, refunds_for
 
 from payments.config import PaymentsSettings
+from payments.context import Payments
 from payments.domain import REFUNDED_MESSAGE
-from payments.handlers import Payments
 from payments.main import create_app
 from ticketing_common.events import OrderCreated
 from ticketing_common.testing.http import serve

@@ -11,12 +11,13 @@ from pydantic import BaseModel, Field, model_validator
 
 from payments.config import PaymentsSettings
 from payments.container import PaymentsContainer
+from payments.context import Payments
 from payments.domain import Payment, PaymentState, payment_state
-from payments.handlers import Payments, pay_order
+from payments.handlers import buyers_payments, pay_order
+from payments.ports import WebhookEvents
 from payments.webhook import InvalidWebhook, handle_event, parse_event, verify_signature
-from payments.webhook_events import WebhookEvents
 from ticketing_common.auth import CurrentUser
-from ticketing_common.domain_errors import NotFound, RuleViolation
+from ticketing_common.domain_errors import RuleViolation
 from ticketing_common.money import to_major
 from ticketing_common.schemas import CamelModel
 from ticketing_common.wiring import container_of, settings_of
@@ -107,10 +108,7 @@ async def create_payment(
 async def order_payments(
     user: CurrentUser, ctx: PaymentsDep, order_id: Annotated[str, Query(alias="orderId")]
 ) -> OrderPaymentsOut:
-    order = await ctx.orders.get(order_id)
-    if order is None or order.user_id != user.id:
-        raise NotFound()
-    payments = await ctx.payments.for_order(order_id)
+    payments = await buyers_payments(ctx, order_id, user.id)
     state, message = payment_state(payments)
     return OrderPaymentsOut(
         order_id=order_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from payments.handlers import Payments
-from payments.webhook_events import WebhookEvents
+from payments.context import Payments
+from payments.ports import WebhookEvents
 
 
 @dataclass(frozen=True)

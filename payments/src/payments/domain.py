@@ -1,16 +1,18 @@
-"""Orders as payments sees them, payments and their states, and the payment rules; no I/O.
+"""Orders as payments sees them, the payment aggregate and its states, the payment rules; no I/O.
 
 Amounts are integer minor units; `ticketing_common.money` converts at the JSON edge.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Literal
 
-from ticketing_common.domain_errors import RuleViolation
+from ticketing_common.domain_errors import Conflict, RuleViolation
 
 ORDER_GONE = "Order does not exist (maybe it has expired). Please book another one"
 ORDER_PAID = "Order has already been paid"
@@ -27,6 +29,18 @@ class PaymentStatus(StrEnum):
     REFUNDED = "refunded"
 
 
+# The state each state is entered from. `Payment` refuses any other move, and the store
+# writes a move on the condition that the stored payment is still in this state: of two
+# workers moving one payment at once, only the first changes it.
+TRANSITIONS: Mapping[PaymentStatus, PaymentStatus] = MappingProxyType(
+    {
+        PaymentStatus.SUCCEEDED: PaymentStatus.PENDING,
+        PaymentStatus.FAILED: PaymentStatus.PENDING,
+        PaymentStatus.REFUNDING: PaymentStatus.SUCCEEDED,
+        PaymentStatus.REFUNDED: PaymentStatus.REFUNDING,
+    }
+)
+
 # The states that hold the order's one payment slot (a unique partial index in the store).
 ACTIVE_STATUSES = frozenset(
     {
@@ -36,6 +50,10 @@ ACTIVE_STATUSES = frozenset(
         PaymentStatus.REFUNDED,
     }
 )
+
+
+class IllegalTransition(Conflict):
+    """A payment was asked to move to a state its current state does not lead to."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,11 @@ class OrderReplica:
 
 @dataclass(frozen=True)
 class Payment:
+    """One charge attempt for an order, and what became of its money.
+
+    Each move returns the payment in its new state; persisting it is the store's job.
+    """
+
     id: str
     order_id: str
     user_id: str
@@ -63,6 +86,35 @@ class Payment:
     failure_reason: str | None = None
     failure_message: str | None = None
     refund_id: str | None = None
+
+    def may_become(self, status: PaymentStatus) -> bool:
+        return TRANSITIONS.get(status) == self.status
+
+    def succeed(self, provider_ref: str) -> Payment:
+        """pending -> succeeded: the provider took the money."""
+        self._check_move(PaymentStatus.SUCCEEDED)
+        return replace(self, status=PaymentStatus.SUCCEEDED, provider_ref=provider_ref)
+
+    def fail(self, reason: str, message: str) -> Payment:
+        """pending -> failed, with the reason the buyer reads; the order's slot is freed."""
+        self._check_move(PaymentStatus.FAILED)
+        return replace(
+            self, status=PaymentStatus.FAILED, failure_reason=reason, failure_message=message
+        )
+
+    def start_refund(self) -> Payment:
+        """succeeded -> refunding: a worker claims the refund before asking the provider."""
+        self._check_move(PaymentStatus.REFUNDING)
+        return replace(self, status=PaymentStatus.REFUNDING)
+
+    def refunded(self, refund_id: str) -> Payment:
+        """refunding -> refunded: the provider gave the money back."""
+        self._check_move(PaymentStatus.REFUNDED)
+        return replace(self, status=PaymentStatus.REFUNDED, refund_id=refund_id)
+
+    def _check_move(self, status: PaymentStatus) -> None:
+        if not self.may_become(status):
+            raise IllegalTransition(f"A {self.status} payment cannot become {status}")
 
 
 def check_payable(order: OrderReplica, now: datetime) -> None:

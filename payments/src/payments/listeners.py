@@ -13,7 +13,8 @@ from nats.js import JetStreamContext
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from payments.handlers import Payments, refund_if_paid
+from payments.context import Payments
+from payments.refunds import refund_if_paid
 from ticketing_common.events import Event, OrderCancelled, OrderCompleted, OrderCreated
 from ticketing_common.messaging import Listener, RetryLater
 from ticketing_common.mongo import Document

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from payments.api import router
 from payments.config import PaymentsSettings
 from payments.container import PaymentsContainer
-from payments.handlers import Payments
+from payments.context import Payments
 from payments.listeners import (
     OrderCancelledListener,
     OrderCompletedListener,
@@ -15,10 +15,10 @@ from payments.listeners import (
 )
 from payments.provider import PaymentProvider
 from payments.reconciler import Reconciler
-from payments.replica import OrderReplicas
-from payments.store import PaymentStore
+from payments.store.payments import MongoPaymentStore
+from payments.store.replica import MongoOrderReplicas
+from payments.store.webhook_events import MongoWebhookEvents
 from payments.stripe_provider import StripeProvider
-from payments.webhook_events import WebhookEvents
 from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 
@@ -45,13 +45,12 @@ def create_app(
             own = stripe_provider(settings)
             runtime.on_shutdown.append(own.close)
             chosen = own
-        payments = PaymentStore(runtime.db)
+        payments = MongoPaymentStore(runtime.db, runtime.outbox, runtime.relay.wake)
         await payments.ensure_indexes()
         ctx = Payments(
-            OrderReplicas(runtime.db),
+            MongoOrderReplicas(runtime.db),
             payments,
             chosen,
-            runtime,
             settings.refund_claim_seconds,
             settings.pending_takeover_seconds,
         )
@@ -62,6 +61,6 @@ def create_app(
         reconciler.start()
         # Shutdown hooks run last added first: the reconciler stops before the provider closes.
         runtime.on_shutdown.append(reconciler.stop)
-        return PaymentsContainer(ctx, WebhookEvents(runtime.db))
+        return PaymentsContainer(ctx, MongoWebhookEvents(runtime.db))
 
     return create_service_app(settings, title="Ticketing payments", routers=[router], wire=wire)

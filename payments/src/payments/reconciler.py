@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 
-from payments.handlers import Payments
+from payments.context import Payments
 from payments.reconciliation import refund_cancelled_orders, settle_stale_attempts
 
 log = logging.getLogger(__name__)

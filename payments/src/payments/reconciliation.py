@@ -13,33 +13,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
 
 from payments.charging import look_up_charge
+from payments.context import Payments
 from payments.domain import Payment, refund_due
 from payments.failures import Failure
-from payments.handlers import (
-    Payments,
-    record_failure,
-    record_success,
-    refund_if_cancelled,
-    refund_if_paid,
-)
-from ticketing_common.events import utc_now
+from payments.refunds import refund_if_cancelled, refund_if_paid
+from payments.settlement import record_failure, record_success
 
 log = logging.getLogger(__name__)
 
 
 async def settle_stale_attempts(ctx: Payments, limit: int) -> int:
-    stale_before = utc_now() - timedelta(seconds=ctx.pending_takeover_seconds)
-    stale = await ctx.payments.stale_attempts(stale_before, limit)
+    stale = await ctx.payments.stale_attempts(ctx.attempts_before(ctx.clock()), limit)
     return await _each(stale, lambda p: settle_stale_attempt(ctx, p), "settle_attempt")
 
 
 async def settle_stale_attempt(ctx: Payments, payment: Payment) -> bool:
     """Settle one abandoned attempt; False when another worker has it or nothing is known."""
-    stale_before = utc_now() - timedelta(seconds=ctx.pending_takeover_seconds)
-    claimed = await ctx.payments.claim_stale_attempt(payment.id, stale_before)
+    now = ctx.clock()
+    claimed = await ctx.payments.claim_stale_attempt(payment.id, ctx.attempts_before(now), now)
     if claimed is None:
         return False  # another replica, or the buyer's retry, took it first
     outcome = await look_up_charge(ctx.provider, claimed)
@@ -49,14 +42,14 @@ async def settle_stale_attempt(ctx: Payments, payment: Payment) -> bool:
         log.warning("abandoned attempt left pending: provider cannot tell", extra=context)
         return False
     if isinstance(outcome, Failure):
-        await record_failure(ctx, claimed.id, outcome)
+        await record_failure(ctx, claimed, outcome)
         log.info("abandoned attempt failed", extra={**context, "reason": outcome.reason})
         return True
     if outcome.status == "processing":
         await ctx.payments.set_provider_ref(claimed.id, outcome.provider_ref)
         log.info("abandoned attempt still processing", extra=context)
         return False  # the provider's webhook settles it
-    await record_success(ctx, claimed.id, outcome.provider_ref)
+    await record_success(ctx, claimed, outcome.provider_ref)
     log.info("abandoned attempt succeeded", extra={**context, "provider_ref": outcome.provider_ref})
     await refund_if_cancelled(ctx, claimed.order_id)
     return True
@@ -64,8 +57,7 @@ async def settle_stale_attempt(ctx: Payments, payment: Payment) -> bool:
 
 async def refund_cancelled_orders(ctx: Payments, limit: int) -> int:
     """Give back money kept for cancelled orders; clear the check of the others."""
-    stale_before = utc_now() - timedelta(seconds=ctx.refund_claim_seconds)
-    due = await ctx.payments.refunds_due(stale_before, limit)
+    due = await ctx.payments.refunds_due(ctx.refund_claims_before(ctx.clock()), limit)
     cancelled = await ctx.orders.cancelled_among([p.order_id for p in due])
     to_refund = [p for p in due if refund_due(p, p.order_id in cancelled)]
     # Seen not cancelled after it succeeded: a later cancellation's listener finds it.

@@ -14,11 +14,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from payments.context import Payments
 from payments.domain import Payment, charge_idempotency_key
 from payments.failures import ChargeDeclined, failure_reason
-from payments.handlers import Payments, record_failure, record_success, refund_if_cancelled
+from payments.ports import WebhookEvents
+from payments.refunds import refund_if_cancelled
+from payments.settlement import record_failure, record_success
 from payments.stripe_provider import CHARGE_KEY
-from payments.webhook_events import WebhookEvents
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ async def handle_event(ctx: Payments, seen: WebhookEvents, event: WebhookEvent) 
         await _settle_intent(ctx, event)
     else:
         log.info("webhook ignored", extra={"type": event.type, "webhook_id": event.id})
-    await seen.record(event.id, event.type)
+    await seen.record(event.id, event.type, ctx.clock())
     return True
 
 
@@ -102,9 +104,9 @@ async def _settle_intent(ctx: Payments, event: WebhookEvent) -> None:
         log.info("webhook for an unknown payment", extra={"intent": intent_id})
         return
     if event.type == "payment_intent.succeeded":
-        await record_success(ctx, payment.id, intent_id)
+        await record_success(ctx, payment, intent_id)
         await refund_if_cancelled(ctx, payment.order_id)
         return
     error = event.object.get("last_payment_error") or {}
     declined = ChargeDeclined(str(error.get("code") or "card_declined"), error.get("decline_code"))
-    await record_failure(ctx, payment.id, failure_reason(declined))
+    await record_failure(ctx, payment, failure_reason(declined))

@@ -17,9 +17,9 @@ from reconcile_testkit import FAST, QUIET, assert_refunded_once, paid_then_cance
 
 from payments.config import PaymentsSettings
 from payments.failures import ProviderUnavailable
-from payments.handlers import refund_if_cancelled
 from payments.reconciler import Reconciler
-from payments.store import CANCEL_CHECK
+from payments.refunds import refund_if_cancelled
+from payments.store.documents import CANCEL_CHECK
 from payments.stripe_provider import StripeProvider
 from ticketing_common.events import utc_now
 from ticketing_common.mongo import MongoClient

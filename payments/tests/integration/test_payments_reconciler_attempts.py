@@ -11,13 +11,14 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
 from nats.js.api import ConsumerInfo
 from payments_testkit import STRIPE_TEST_KEY, Buyer, StreamRecorder, intents_for, pending_attempt
 from reconcile_testkit import FAST, QUIET, assert_refunded_once, order_cancelled, running
 
 from payments.config import PaymentsSettings
 from payments.domain import charge_idempotency_key
-from payments.handlers import Payments
 from payments.reconciler import Reconciler
 from payments.stripe_provider import StripeProvider
 from ticketing_common.events import STREAM_NAME, utc_now
@@ -98,32 +99,34 @@ async def test_the_cancel_listener_stops_retrying_once_an_abandoned_attempt_is_s
     payment_events: StreamRecorder,
     mongo_client: MongoClient,
     database_name: str,
+    clean_stream: NatsClient,
 ) -> None:
+    js = clean_stream.jetstream()
     async with running(payments_settings, QUIET) as (base_url, ctx), buyer.client(base_url) as http:
         order = await buyer.publish_order(http)
         await pending_attempt(mongo_client, database_name, order.order_id, timedelta(minutes=10))
         await buyer.cancel(order)
-        retried = await redelivered(ctx, "payments-order-cancelled")
+        retried = await redelivered(js, "payments-order-cancelled")
         settled = await Reconciler(ctx, QUIET).run_pass()
         await payment_events.wait_for("payment.failed", order.order_id)
         async with asyncio.timeout(15):  # the listener's back-off: 0.5 s, 1 s, 2 s, ...
-            while (await consumer(ctx, "payments-order-cancelled")).num_ack_pending:
+            while (await consumer(js, "payments-order-cancelled")).num_ack_pending:
                 await asyncio.sleep(0.2)
     assert retried >= 2  # it was waiting for the attempt to settle
     assert settled == (1, 0)
     assert not payment_events.of("payment.refunded", order.order_id)
 
 
-async def consumer(ctx: Payments, durable: str) -> ConsumerInfo:
-    info: ConsumerInfo = await ctx.runtime.js.consumer_info(STREAM_NAME, durable)
+async def consumer(js: JetStreamContext, durable: str) -> ConsumerInfo:
+    info: ConsumerInfo = await js.consumer_info(STREAM_NAME, durable)
     return info
 
 
-async def redelivered(ctx: Payments, durable: str) -> int:
+async def redelivered(js: JetStreamContext, durable: str) -> int:
     """Wait until the consumer delivered a message twice; its delivery count."""
     async with asyncio.timeout(10):
         while True:
-            delivered = (await consumer(ctx, durable)).delivered
+            delivered = (await consumer(js, durable)).delivered
             if delivered is not None and (delivered.consumer_seq or 0) >= 2:
                 return delivered.consumer_seq or 0
             await asyncio.sleep(0.1)

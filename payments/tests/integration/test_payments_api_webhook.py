@@ -8,13 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
-from payments_testkit import Buyer, ServeApp, StreamRecorder
+from payments_testkit import Buyer, ServeApp, StreamRecorder, payment_store
 
 from payments.config import PaymentsSettings
 from payments.domain import charge_idempotency_key
-from payments.replica import OrderReplicas
-from payments.store import PaymentStore
+from payments.store.replica import MongoOrderReplicas
 from payments.webhook import sign
+from ticketing_common.events import utc_now
 from ticketing_common.mongo import MongoClient
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -29,9 +29,9 @@ async def pending_payment(
 ) -> tuple[str, str]:
     """An order whose charge is still processing at the provider: (order id, payment id)."""
     order = await buyer.publish_order(http)
-    replica = await OrderReplicas(mongo_client[database]).get(order.order_id)
+    replica = await MongoOrderReplicas(mongo_client[database]).get(order.order_id)
     assert replica is not None
-    payment = await PaymentStore(mongo_client[database]).start_attempt(replica, 1)
+    payment = await payment_store(mongo_client[database]).start_attempt(replica, 1, utc_now())
     return order.order_id, payment.id
 
 
@@ -141,7 +141,7 @@ async def test_a_late_confirmation_of_an_earlier_attempt_does_not_settle_the_cur
             payments_settings, "evt_earlier", "payment_intent.succeeded", intent
         )
         response = await http.post("/api/payments/webhook", content=body, headers=headers)
-        payment = await PaymentStore(mongo_client[database_name]).active_for(order_id)
+        payment = await payment_store(mongo_client[database_name]).active_for(order_id)
     assert response.status_code == 200
     assert payment is not None
     assert (payment.id, payment.status, payment.provider_ref) == (payment_id, "pending", None)

@@ -1,4 +1,4 @@
-"""The orders replica: what payments knows of each order, from order.* events.
+"""The orders replica behind the `OrderReplicas` port: what payments knows of each order.
 
 Each order event carries the whole order, so the newest version is the truth: a
 write is guarded by the version (newest wins, a repeat or an older one changes
@@ -16,12 +16,24 @@ from payments.domain import OrderReplica
 from ticketing_common.mongo import Document
 
 
-class OrderReplicas:
+def replica_of(doc: Document) -> OrderReplica:
+    """The order as stored (the in-memory replica of the unit tests reads it the same way)."""
+    return OrderReplica(
+        id=doc["_id"],
+        user_id=doc["userId"],
+        status=doc["status"],
+        amount=doc["amount"],
+        currency=doc["currency"],
+        version=doc["version"],
+        expires_at=doc.get("expiresAt"),
+    )
+
+
+class MongoOrderReplicas:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.orders = db["orders"]
 
     async def apply(self, order_id: str, version: int, fields: dict[str, Any]) -> bool:
-        """Store a newer version of the order; an older or repeated one changes nothing."""
         try:
             await self.orders.update_one(
                 {"_id": order_id, "version": {"$lt": version}},
@@ -34,17 +46,7 @@ class OrderReplicas:
 
     async def get(self, order_id: str) -> OrderReplica | None:
         doc = await self.orders.find_one({"_id": order_id})
-        if doc is None:
-            return None
-        return OrderReplica(
-            id=doc["_id"],
-            user_id=doc["userId"],
-            status=doc["status"],
-            amount=doc["amount"],
-            currency=doc["currency"],
-            version=doc["version"],
-            expires_at=doc.get("expiresAt"),
-        )
+        return None if doc is None else replica_of(doc)
 
     async def cancelled_among(self, order_ids: list[str]) -> set[str]:
         if not order_ids:

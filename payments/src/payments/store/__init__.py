@@ -1,0 +1,1 @@
+"""The Mongo adapters of the payments ports: payments, the orders replica, webhook events."""

@@ -1,0 +1,48 @@
+"""The orders replica keeps the newest version, on Mongo (real server) and on the fake."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from payments_fakes import FakeOrderReplicas
+
+from payments.ports import OrderReplicas
+from payments.store.replica import MongoOrderReplicas
+from ticketing_common.mongo import MongoClient
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+EXPIRES = datetime(2026, 11, 21, 10, 15, tzinfo=UTC)
+CREATED = {"userId": "u1", "amount": 2050, "currency": "usd", "status": "created"}
+
+
+@pytest_asyncio.fixture(loop_scope="session", params=["mongo", "fake"])
+async def replicas(
+    request: pytest.FixtureRequest, mongo_client: MongoClient, database_name: str
+) -> OrderReplicas:
+    if request.param == "fake":
+        return FakeOrderReplicas()
+    return MongoOrderReplicas(mongo_client[database_name])
+
+
+async def test_the_newest_version_wins_and_repeats_change_nothing(
+    replicas: OrderReplicas,
+) -> None:
+    assert await replicas.apply("o1", 0, {**CREATED, "expiresAt": EXPIRES})
+    assert not await replicas.apply("o1", 0, {**CREATED, "expiresAt": EXPIRES})
+    assert await replicas.apply("o1", 2, {**CREATED, "status": "complete"})
+    assert not await replicas.apply("o1", 1, {**CREATED, "status": "cancelled"})
+    order = await replicas.get("o1")
+    assert order is not None
+    # A later event leaves out what it does not carry: the hold's end stays known.
+    assert (order.status, order.version, order.expires_at) == ("complete", 2, EXPIRES)
+    assert await replicas.get("o2") is None
+
+
+async def test_cancelled_orders_among_some(replicas: OrderReplicas) -> None:
+    await replicas.apply("live", 0, CREATED)
+    await replicas.apply("gone", 1, {**CREATED, "status": "cancelled"})
+    assert await replicas.cancelled_among(["live", "gone", "unknown"]) == {"gone"}
+    assert await replicas.cancelled_among([]) == set()

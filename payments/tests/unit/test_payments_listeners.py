@@ -1,0 +1,70 @@
+"""Order events in, commands out, on in-memory fakes: the replica, and refunds on cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from payments_fakes import FakeWorld
+
+from payments.handlers import pay_order
+from payments.listeners import OrderCancelledListener, OrderCompletedListener
+from ticketing_common.events import OrderCancelled, OrderCompleted, PaymentRefunded
+from ticketing_common.messaging import RetryLater
+
+NO_BROKER: Any = None  # `handle` reaches neither NATS nor Mongo: the fakes stand in
+
+
+def cancelled(order_id: str, version: int = 1) -> OrderCancelled:
+    return OrderCancelled(
+        order_id=order_id,
+        user_id="buyer",
+        version=version,
+        amount=2050,
+        currency="usd",
+        reason="expired",
+    )
+
+
+async def test_order_cancelled_of_a_paid_order_refunds_it_once(world: FakeWorld) -> None:
+    order_id = await world.order()
+    paid = await pay_order(world.ctx, order_id, "tok_visa", "buyer")
+    listener = OrderCancelledListener("payments", NO_BROKER, NO_BROKER, world.ctx)
+    await listener.handle(cancelled(order_id), None)
+    await listener.handle(cancelled(order_id), None)  # redelivered
+    [refunded] = world.payments.of_type(PaymentRefunded)
+    replica = await world.orders.get(order_id)
+    assert refunded.payment_id == paid.id
+    assert len(world.provider.refunds) == 1
+    assert replica is not None
+    assert replica.status == "cancelled"
+
+
+async def test_order_cancelled_while_a_charge_is_on_its_way_is_retried_later(
+    world: FakeWorld,
+) -> None:
+    order_id = await world.order()
+    replica = await world.orders.get(order_id)
+    assert replica is not None
+    await world.payments.start_attempt(replica, 1, world.clock())
+    listener = OrderCancelledListener("payments", NO_BROKER, NO_BROKER, world.ctx)
+    with pytest.raises(RetryLater):
+        await listener.handle(cancelled(order_id), None)
+    assert world.payments.of_type(PaymentRefunded) == []
+
+
+async def test_an_older_order_event_changes_nothing(world: FakeWorld) -> None:
+    order_id = await world.order()
+    completed = OrderCompleted(
+        order_id=order_id, user_id="buyer", version=2, amount=2050, currency="usd"
+    )
+    await OrderCompletedListener("payments", NO_BROKER, NO_BROKER, world.ctx).handle(
+        completed, None
+    )
+    await OrderCancelledListener("payments", NO_BROKER, NO_BROKER, world.ctx).handle(
+        cancelled(order_id, version=1), None
+    )
+    replica = await world.orders.get(order_id)
+    assert replica is not None
+    assert (replica.status, replica.version) == ("complete", 2)
+    assert world.payments.rows == {}  # no payment, so nothing to refund
