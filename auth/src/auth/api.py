@@ -12,7 +12,6 @@ from auth.config import AuthSettings
 from auth.domain import PASSWORD_MAX, PASSWORD_MIN, SigninThrottle, User
 from auth.handlers import sign_in, sign_up
 from auth.store import UserStore
-from ticketing_common.app import RuntimeDep
 from ticketing_common.auth import (
     OptionalUser,
     SessionUser,
@@ -20,6 +19,7 @@ from ticketing_common.auth import (
     issue_token,
     set_session_cookie,
 )
+from ticketing_common.events import utc_now
 from ticketing_common.wiring import container_of, settings_of
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -76,9 +76,8 @@ async def signup(
     response: Response,
     store: StoreDep,
     settings: SettingsDep,
-    runtime: RuntimeDep,
 ) -> UserOut:
-    user = await sign_up(body.email, body.password, store, runtime)
+    user = await sign_up(body.email, body.password, store, utc_now())
     return _start_session(response, user, settings)
 
 
@@ -93,7 +92,9 @@ async def signin(
     throttle = SigninThrottle(
         settings.signin_max_failures, timedelta(seconds=settings.signin_window_seconds)
     )
-    user = await sign_in(body.email, body.password, _client_address(request), store, throttle)
+    user = await sign_in(
+        body.email, body.password, _client_address(request), store, throttle, utc_now()
+    )
     return _start_session(response, user, settings)
 
 

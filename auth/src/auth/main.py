@@ -12,7 +12,7 @@ from ticketing_common.config import load_settings
 
 
 async def wire(app: FastAPI, runtime: Runtime) -> UserStore:
-    store = UserStore(runtime.db)
+    store = UserStore(runtime)
     await store.ensure_indexes()
     return store
 

@@ -14,7 +14,7 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
 from ticketing_common.events import Subject
-from tickets.handlers import Catalog
+from tickets.catalog import Catalog
 
 log = logging.getLogger(__name__)
 

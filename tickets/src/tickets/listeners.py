@@ -1,4 +1,4 @@
-"""Listeners: orders' events in, the order use case out."""
+"""Listeners: orders' events in, translated into order records for the order use case."""
 
 from __future__ import annotations
 
@@ -9,11 +9,26 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing_common.events import Event, OrderCancelled, OrderCompleted, OrderCreated
 from ticketing_common.messaging import Listener
-from tickets.domain.sales import OrderState
-from tickets.handlers import Catalog
-from tickets.handlers.orders import OrderEvent, apply_order, record_of
+from tickets.catalog import Catalog
+from tickets.domain.sales import OrderLine, OrderRecord, OrderState
+from tickets.handlers.orders import apply_order
 
 E = TypeVar("E", OrderCreated, OrderCancelled, OrderCompleted)
+OrderEvent = OrderCreated | OrderCancelled | OrderCompleted
+
+
+def record_of(event: OrderEvent, state: OrderState) -> OrderRecord:
+    return OrderRecord(
+        order_id=event.order_id,
+        state=state,
+        event_id=event.event_id,
+        ticket_id=event.ticket.id if event.ticket else None,
+        lines=tuple(
+            OrderLine(item.ticket_type_id, item.quantity, item.unit_price, item.seat_id)
+            for item in event.items
+        ),
+        expires_at=event.expires_at if isinstance(event, OrderCreated) else None,
+    )
 
 
 class _OrderListener(Listener[E], Generic[E]):
@@ -27,7 +42,7 @@ class _OrderListener(Listener[E], Generic[E]):
     async def handle(self, event: E, session: AsyncClientSession | None) -> None:
         assert session is not None  # idempotent listeners always run in a transaction
         order_event: OrderEvent = event
-        await apply_order(self.catalog, record_of(order_event, self.state), session)
+        await apply_order(self.catalog.joined(session), record_of(order_event, self.state))
 
     async def process(self, msg: Msg) -> None:
         await super().process(msg)

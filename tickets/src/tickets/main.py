@@ -8,9 +8,9 @@ from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 from tickets.api.listings import router as listings_router
 from tickets.api.shows import router as shows_router
+from tickets.catalog import Catalog
 from tickets.config import TicketsSettings
 from tickets.feeds import follow_event_changes
-from tickets.handlers import Catalog
 from tickets.listeners import order_listeners
 
 

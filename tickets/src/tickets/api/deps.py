@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from pydantic import Field, StringConstraints
 
 from ticketing_common.wiring import container_of
-from tickets.handlers import Catalog
+from tickets.catalog import Catalog
 from tickets.money import MAX_PRICE_MAJOR
 
 # A price in major units: positive, at most 2 decimals (20.5 -> 2050 minor units).

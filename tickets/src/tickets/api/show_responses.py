@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime
 
-from ticketing_common.events import CamelModel, seat_id
+from ticketing_common.events import seat_id
 from ticketing_common.money import to_major
+from ticketing_common.schemas import CamelModel
 from tickets.domain.shows import Show
 
 

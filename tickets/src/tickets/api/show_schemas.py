@@ -6,11 +6,18 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, field_validator
 
-from ticketing_common.events import CamelModel
 from ticketing_common.money import to_minor
+from ticketing_common.schemas import CamelModel
 from tickets.api.deps import Price, trimmed
-from tickets.domain.drafts import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
-from tickets.domain.patching import ShowPatch, TicketTypeChange
+from tickets.domain.drafts import (
+    RowSpec,
+    SectionSpec,
+    ShowDraft,
+    ShowPatch,
+    TicketTypeChange,
+    TicketTypeSpec,
+    Venue,
+)
 from tickets.money import SUPPORTED_CURRENCIES
 
 Name = Annotated[str, trimmed(200)]

@@ -19,7 +19,6 @@ from tickets.handlers.shows import (
     create_show,
     get_show,
     get_stats,
-    search_shows,
     update_show,
 )
 from tickets.store.shows_query import ShowQuery
@@ -61,7 +60,7 @@ async def search(
         organizer_id=organizer_id,
         status=None if status == "all" else status,
     )
-    shows, total = await search_shows(catalog, query, page.skip, page.size)
+    shows, total = await catalog.search_shows(query, page.skip, page.size)
     add_paging_headers(request, response, page, total)
     return [EventSummaryOut.of(show) for show in shows]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ticketing_common.events import CamelModel
 from ticketing_common.money import to_major
+from ticketing_common.schemas import CamelModel
 from tickets.domain.stats import ShowStats
 
 

@@ -1,1 +1,2 @@
-"""The catalog's rules, without I/O: shows, seat maps, listings, sales, search terms."""
+"""The catalog's rules, without I/O: the show and listing aggregates (with the events
+their changes record), drafts and patches, ticket types, seat maps, sales, search terms."""

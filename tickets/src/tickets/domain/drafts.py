@@ -1,4 +1,5 @@
-"""A show as an organizer describes it, before the catalog's rules accept it."""
+"""A show, or a change to one, as an organizer describes it, before the catalog's rules
+accept it (see shows.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,20 @@ from datetime import datetime
 class Venue:
     name: str
     address: str
+
+
+@dataclass(frozen=True)
+class ShowDetails:
+    """What an organizer says about a show: shared by a draft and the accepted show."""
+
+    name: str
+    description: str
+    category: str
+    venue: Venue
+    starts_at: datetime
+    ends_at: datetime
+    hold_minutes: int
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -36,14 +51,32 @@ class SectionSpec:
 
 
 @dataclass(frozen=True)
-class ShowDraft:
-    name: str
-    description: str
-    category: str
-    venue: Venue
-    starts_at: datetime
-    ends_at: datetime
-    hold_minutes: int
-    currency: str
+class ShowDraft(ShowDetails):
     ticket_types: tuple[TicketTypeSpec, ...]
     seating: tuple[SectionSpec, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TicketTypeChange:
+    """An existing type (`id` set) to change, or a new type (`id` None)."""
+
+    id: str | None = None
+    name: str | None = None
+    price: int | None = None
+    quantity: int | None = None
+    max_per_order: int | None = None
+
+
+@dataclass(frozen=True)
+class ShowPatch:
+    """An edit of a show: None (or no type changes) leaves a part as it is."""
+
+    name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    venue: Venue | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    hold_minutes: int | None = None
+    ticket_types: tuple[TicketTypeChange, ...] = ()
+    seating: tuple[SectionSpec, ...] | None = None  # the whole new layout

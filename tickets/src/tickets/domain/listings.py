@@ -1,20 +1,26 @@
 """Resale listings (the original "tickets"): one ticket, one seller, one price.
 
-A listing locked by an order (`order_id` set) cannot be edited; every change that
-other services replicate (price, title, lock) bumps `version`, and each bump is
-published as `ticket.updated`, so replicas that apply updates in version order
-never wait on a version they will not see.
+Only the seller edits a listing, never while an order holds it (`order_id` set), and
+with a version check when the seller sends one. Every change that other services
+replicate (price, title, lock) bumps `version` and records a `ticket.updated`, so
+replicas that apply updates in version order never wait on a version they will not see.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from ticketing_common.domain_errors import Conflict, Forbidden, RuleViolation
-from ticketing_common.events import TicketCreated, TicketUpdated
+from ticketing_common.events import Event, TicketCreated, TicketUpdated
+from tickets.domain.sales import OrderState
 
 TITLE_MAX = 200
+
+
+class ListingChanged(Conflict):
+    default_message = "The ticket was changed by someone else; reload and try again"
 
 
 @dataclass(frozen=True)
@@ -28,56 +34,78 @@ class Listing:
     sold: bool = False
     currency: str = "usd"
     created_at: datetime | None = None
+    # The events this object's changes cause, for the outbox; never stored with the listing.
+    outgoing: tuple[Event, ...] = field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def listed(
+        cls, listing_id: str, seller_id: str, title: str, price: int, now: datetime
+    ) -> Listing:
+        """A new listing, recording the `ticket.created` replicas start from."""
+        listing = cls(listing_id, title.strip(), price, seller_id, created_at=now)
+        return replace(listing, outgoing=(listing.created_event(),))
 
     def created_event(self) -> TicketCreated:
-        return TicketCreated(
-            ticket_id=self.id,
-            title=self.title,
-            price=self.price,
-            currency=self.currency,
-            user_id=self.user_id,
-            version=self.version,
-        )
+        return TicketCreated(**self._event_fields())
 
     def updated_event(self) -> TicketUpdated:
-        return TicketUpdated(
-            ticket_id=self.id,
-            title=self.title,
-            price=self.price,
-            currency=self.currency,
-            user_id=self.user_id,
-            version=self.version,
-            order_id=self.order_id,
-        )
+        return TicketUpdated(**self._event_fields(), order_id=self.order_id)
 
-    def edited(self, user_id: str, title: str, price: int, expected_version: int | None) -> Listing:
-        """The listing repriced / retitled by its seller."""
+    def _event_fields(self) -> dict[str, object]:
+        return {
+            "ticket_id": self.id,
+            "title": self.title,
+            "price": self.price,
+            "currency": self.currency,
+            "user_id": self.user_id,
+            "version": self.version,
+        }
+
+    def check_editable(self, user_id: str, expected_version: int | None) -> None:
+        """Refuse an edit by anyone but the seller, of a reserved listing, or of a version
+        other than the one the seller read (in that order)."""
         if user_id != self.user_id:
             raise Forbidden("Only the seller may edit this ticket")
         if self.order_id is not None:
             raise RuleViolation("Cannot edit a reserved ticket")
         if expected_version is not None and expected_version != self.version:
-            raise Conflict("The ticket was changed by someone else; reload and try again")
-        return replace(self, title=title.strip(), price=price, version=self.version + 1)
+            raise ListingChanged()
+
+    def edited(self, user_id: str, title: str, price: int, expected_version: int | None) -> Listing:
+        """The listing repriced / retitled by its seller."""
+        self.check_editable(user_id, expected_version)
+        return self._next_version(title=title.strip(), price=price)
 
     # Effects of orders. Each returns None when nothing changes, so nothing is published.
+
+    def after_order(self, order_id: str, state: OrderState) -> Listing | None:
+        """What the catalog's record of an order in `state` does to this listing."""
+        if state == "created":
+            return self.locked_by(order_id)
+        if state == "cancelled":
+            return self.released_by(order_id)
+        return self.sold_to(order_id)
 
     def locked_by(self, order_id: str) -> Listing | None:
         """Orders decides holds: when it says this order holds the listing, it does."""
         if self.sold or self.order_id == order_id:
             return None
-        return replace(self, order_id=order_id, version=self.version + 1)
+        return self._next_version(order_id=order_id)
 
     def released_by(self, order_id: str) -> Listing | None:
         """Only the order holding the listing can release it (a late cancel of an older
         order must not unlock a newer hold)."""
         if self.sold or self.order_id != order_id:
             return None
-        return replace(self, order_id=None, version=self.version + 1)
+        return self._next_version(order_id=None)
 
     def sold_to(self, order_id: str) -> Listing | None:
         if self.sold:
             return None
         if self.order_id == order_id:
             return replace(self, sold=True)  # local only: the replica already has this lock
-        return replace(self, order_id=order_id, sold=True, version=self.version + 1)
+        return self._next_version(order_id=order_id, sold=True)
+
+    def _next_version(self, **changes: Any) -> Listing:
+        changed = replace(self, **changes, version=self.version + 1)
+        return replace(changed, outgoing=(*self.outgoing, changed.updated_event()))

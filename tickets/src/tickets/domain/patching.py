@@ -1,106 +1,49 @@
-"""Editing a show: descriptive fields, times, prices, added stock and seats.
+"""Editing a show's inventory: ticket type changes, added stock and a new seat map.
 
 A change may never take away what is sold or held: a quantity stays at or above
 sold + held, and a sold or held seat can be neither removed nor moved to another
 ticket type. Sold and held come from the orders the catalog has seen (see
-sales.py); orders remains the authority on holds.
+sales.py); orders remains the authority on holds. `Show.edited_by` applies the
+rest of an edit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 
-from ticketing_common.domain_errors import Forbidden, RuleViolation
-from tickets.domain.drafts import SectionSpec, Venue
+from ticketing_common.domain_errors import RuleViolation
+from tickets.domain.drafts import SectionSpec, ShowPatch, TicketTypeChange
 from tickets.domain.sales import Sales
-from tickets.domain.seating import Section, seat_types
-from tickets.domain.shows import (
-    Show,
-    TicketType,
-    check_inventory,
-    check_times,
-    check_type_names,
-    resolve_seating,
-    type_id,
-)
+from tickets.domain.seating import Section, resolve_seating, seat_types
+from tickets.domain.ticket_types import TicketType, check_type_names, type_id
 
 
-@dataclass(frozen=True)
-class TicketTypeChange:
-    """An existing type (`id` set) to change, or a new type (`id` None)."""
-
-    id: str | None = None
-    name: str | None = None
-    price: int | None = None
-    quantity: int | None = None
-    max_per_order: int | None = None
-
-
-@dataclass(frozen=True)
-class ShowPatch:
-    name: str | None = None
-    description: str | None = None
-    category: str | None = None
-    venue: Venue | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    hold_minutes: int | None = None
-    ticket_types: tuple[TicketTypeChange, ...] = ()
-    seating: tuple[SectionSpec, ...] | None = None
-
-
-def ensure_organizer(show: Show, user_id: str) -> None:
-    if show.organizer_id != user_id:
-        raise Forbidden("Only the organizer may do this")
-
-
-def cancel(show: Show) -> Show:
-    """The cancelled show; cancelling twice changes nothing."""
-    if show.status == "cancelled":
-        return show
-    return replace(show, status="cancelled", version=show.version + 1)
-
-
-def apply_patch(show: Show, patch: ShowPatch, sales: Sales, now: datetime) -> Show:
-    """The edited show with its version bumped, or `show` itself when nothing changed."""
-    if show.status == "cancelled":
-        raise RuleViolation("A cancelled event cannot be edited")
-    starts_at = patch.starts_at or show.starts_at
-    ends_at = patch.ends_at or show.ends_at
-    if starts_at != show.starts_at:
-        check_times(starts_at, ends_at, now)
-    elif ends_at <= starts_at:
-        raise RuleViolation("endsAt must be after startsAt", "endsAt")
-    types = _apply_type_changes(show, patch.ticket_types, sales)
-    sections = show.sections
+def inventory_after(
+    types: tuple[TicketType, ...], sections: tuple[Section, ...], patch: ShowPatch, sales: Sales
+) -> tuple[tuple[TicketType, ...], tuple[Section, ...]]:
+    """A show's ticket types and seat map after `patch`; seated types count their seats."""
+    seated = bool(sections)
+    new_types = _changed_types(types, seated, patch.ticket_types, sales)
+    new_sections = sections
     if patch.seating is not None:
-        sections = _new_layout(show, patch.seating, types, sales)
-    if show.seated:
-        types = _seat_counts(types, sections, {c.id for c in patch.ticket_types if c.id})
-    candidate = replace(
-        show,
-        name=(patch.name or show.name).strip(),
-        description=(show.description if patch.description is None else patch.description).strip(),
-        category=(patch.category or show.category).strip().lower(),
-        venue=patch.venue or show.venue,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        hold_minutes=patch.hold_minutes or show.hold_minutes,
-        ticket_types=types,
-        sections=sections,
-    )
-    check_inventory(candidate)
-    return show if candidate == show else replace(candidate, version=show.version + 1)
+        new_sections = _new_layout(sections, patch.seating, new_types, sales)
+    if seated:
+        changed = {c.id for c in patch.ticket_types if c.id}
+        new_types = _seat_counts(new_types, new_sections, changed)
+    return new_types, new_sections
 
 
-def _apply_type_changes(
-    show: Show, changes: tuple[TicketTypeChange, ...], sales: Sales
+def _changed_types(
+    current: tuple[TicketType, ...],
+    seated: bool,
+    changes: tuple[TicketTypeChange, ...],
+    sales: Sales,
 ) -> tuple[TicketType, ...]:
-    types = {t.id: t for t in show.ticket_types}
-    next_number = max((int(t.id[1:]) for t in show.ticket_types if t.id[1:].isdigit()), default=0)
+    """The show's types after `changes`: existing ones edited, new ones appended."""
+    types = {t.id: t for t in current}
+    next_number = max((int(t.id[1:]) for t in current if t.id[1:].isdigit()), default=0)
     for n, change in enumerate(changes):
-        if change.quantity is not None and show.seated:
+        if change.quantity is not None and seated:
             raise RuleViolation(
                 "Seated ticket types take their quantity from the seat map",
                 f"ticketTypes.{n}.quantity",
@@ -110,7 +53,7 @@ def _apply_type_changes(
             continue
         if change.name is None or change.price is None:
             raise RuleViolation("A new ticket type needs a name and a price", f"ticketTypes.{n}")
-        if change.quantity is None and not show.seated:
+        if change.quantity is None and not seated:
             raise RuleViolation("Quantity is required", f"ticketTypes.{n}.quantity")
         next_number += 1
         new_id = type_id(next_number)
@@ -160,12 +103,16 @@ def _check_names(types: dict[str, TicketType], changes: tuple[TicketTypeChange, 
 
 
 def _new_layout(
-    show: Show, seating: tuple[SectionSpec, ...], types: tuple[TicketType, ...], sales: Sales
+    current: tuple[Section, ...],
+    seating: tuple[SectionSpec, ...],
+    types: tuple[TicketType, ...],
+    sales: Sales,
 ) -> tuple[Section, ...]:
-    if not show.seated:
+    """The new seat map, keeping every sold or held seat with its ticket type."""
+    if not current:
         raise RuleViolation("A general-admission event cannot get a seat map", "seating")
     sections = resolve_seating(seating, {t.name: t.id for t in types})
-    before, after = seat_types(show.sections), seat_types(sections)
+    before, after = seat_types(current), seat_types(sections)
     for seat in sorted(sales.sold_seats | sales.held_seats):
         if seat not in after:
             raise RuleViolation(f"Seat {seat} is sold or held and cannot be removed", "seating")
@@ -177,6 +124,7 @@ def _new_layout(
 def _seat_counts(
     types: tuple[TicketType, ...], sections: tuple[Section, ...], changed: set[str]
 ) -> tuple[TicketType, ...]:
+    """Seated types with their quantity counted from the seat map."""
     counts: dict[str, int] = {}
     for seat_type in seat_types(sections).values():
         counts[seat_type] = counts.get(seat_type, 0) + 1

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ticketing_common.domain_errors import RuleViolation
-from ticketing_common.events import seat_id, seat_id_part
+from ticketing_common.events import SeatRowDefinition, seat_id, seat_id_part
+from tickets.domain.drafts import SectionSpec
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,18 @@ class SeatRow:
 class Section:
     name: str
     rows: tuple[SeatRow, ...]
+
+    def row_definitions(self) -> list[SeatRowDefinition]:
+        """The rows as `event.created` / `event.updated` carry them (labels, not seats)."""
+        return [
+            SeatRowDefinition(
+                section=self.name,
+                row=row.label,
+                ticket_type_id=row.ticket_type_id,
+                labels=list(row.seat_labels),
+            )
+            for row in self.rows
+        ]
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,25 @@ def count_by_type(sections: tuple[Section, ...]) -> dict[str, int]:
         for row in section.rows:
             counts[row.ticket_type_id] = counts.get(row.ticket_type_id, 0) + len(row.seat_labels)
     return counts
+
+
+def resolve_seating(seating: tuple[SectionSpec, ...], ids: dict[str, str]) -> tuple[Section, ...]:
+    """The layout with ticket type names replaced by ids; unknown names are refused."""
+    by_name = {name.casefold(): type_id for name, type_id in ids.items()}
+    sections = []
+    for s, section in enumerate(seating):
+        rows = []
+        for r, row in enumerate(section.rows):
+            found = by_name.get(row.ticket_type.strip().casefold())
+            if found is None:
+                field = f"seating.sections.{s}.rows.{r}.ticketType"
+                raise RuleViolation("Unknown ticket type", field)
+            labels = tuple(label.strip() for label in row.seat_labels)
+            rows.append(SeatRow(row.label.strip(), labels, found))
+        sections.append(Section(section.name.strip(), tuple(rows)))
+    layout = tuple(sections)
+    check_layout(layout)
+    return layout
 
 
 def check_layout(sections: tuple[Section, ...]) -> None:

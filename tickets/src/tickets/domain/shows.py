@@ -1,22 +1,21 @@
-"""Events (shows): ticket types or a seat map, and the rules a new show must satisfy."""
+"""Events (shows): the aggregate with its rules for creation, edits, cancellation and the
+definition it publishes. Ticket types, seat maps and inventory edits have their own modules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from ticketing_common.domain_errors import RuleViolation
-from ticketing_common.events import (
-    EventCreated,
-    EventUpdated,
-    SeatRowDefinition,
-    TicketTypeDefinition,
-)
-from tickets.domain.drafts import SectionSpec, ShowDraft, TicketTypeSpec, Venue
+from ticketing_common.domain_errors import Conflict, Forbidden, RuleViolation
+from ticketing_common.events import Event, EventCreated, EventUpdated
+from tickets.domain.drafts import ShowDetails, ShowDraft, ShowPatch, Venue
+from tickets.domain.patching import inventory_after
+from tickets.domain.sales import Sales
 from tickets.domain.search import build_search_terms
-from tickets.domain.seating import SeatRow, Section, check_layout, count_by_type
+from tickets.domain.seating import Section, resolve_seating
+from tickets.domain.stats import ShowStats
+from tickets.domain.ticket_types import TicketType, build_type, check_type_names, type_id
 
 MAX_SELLABLE_UNITS = 100_000
 # The whole seat map travels in every event.created/updated (as rows of labels, a few
@@ -26,32 +25,21 @@ MAX_DEFINITION_BYTES = 900_000
 ShowStatus = Literal["active", "cancelled"]
 
 
-@dataclass(frozen=True)
-class TicketType:
-    id: str
-    name: str
-    price: int  # minor units
-    quantity: int  # for seated shows: the number of seats of this type
-    max_per_order: int = 5
+class ShowChanged(Conflict):
+    default_message = "The event was changed by someone else; reload and try again"
 
 
-@dataclass(frozen=True)
-class Show:
+@dataclass(frozen=True, kw_only=True)
+class Show(ShowDetails):
     id: str
     organizer_id: str
-    name: str
-    description: str
-    category: str
-    venue: Venue
-    starts_at: datetime
-    ends_at: datetime
-    hold_minutes: int
-    currency: str
     ticket_types: tuple[TicketType, ...]
     sections: tuple[Section, ...] = ()
     status: ShowStatus = "active"
     version: int = 0
     created_at: datetime | None = field(default=None, compare=False)
+    # The events this object's changes cause, for the outbox; never stored with the show.
+    outgoing: tuple[Event, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def seated(self) -> bool:
@@ -78,32 +66,74 @@ class Show:
             "currency": self.currency,
             "status": self.status,
             "version": self.version,
-            "ticket_types": [
-                TicketTypeDefinition(
-                    id=t.id,
-                    name=t.name,
-                    price=t.price,
-                    quantity=t.quantity,
-                    max_per_order=t.max_per_order,
-                )
-                for t in self.ticket_types
-            ],
-            "seat_rows": [
-                SeatRowDefinition(
-                    section=section.name,
-                    row=row.label,
-                    ticket_type_id=row.ticket_type_id,
-                    labels=list(row.seat_labels),
-                )
-                for section in self.sections
-                for row in section.rows
-            ],
+            "ticket_types": [t.definition() for t in self.ticket_types],
+            "seat_rows": [row for section in self.sections for row in section.row_definitions()],
         }
 
+    def check_organizer(self, user_id: str) -> None:
+        if self.organizer_id != user_id:
+            raise Forbidden("Only the organizer may do this")
 
-def type_id(number: int) -> str:
-    """Ticket type ids are short and stable within a show: t1, t2, ..."""
-    return f"t{number}"
+    def cancelled_by(self, user_id: str) -> Show:
+        """The cancelled show; cancelling twice changes nothing (and publishes nothing)."""
+        self.check_organizer(user_id)
+        if self.status == "cancelled":
+            return self
+        return self._next_version(status="cancelled")
+
+    def edited_by(
+        self,
+        user_id: str,
+        patch: ShowPatch,
+        sales: Sales,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Show:
+        """The edited show as its next version, or `self` when nothing changed; never below
+        what `sales` says is sold or held."""
+        self.check_organizer(user_id)
+        if expected_version is not None and expected_version != self.version:
+            raise ShowChanged()
+        if self.status == "cancelled":
+            raise RuleViolation("A cancelled event cannot be edited")
+        starts_at, ends_at = self._times_after(patch, now)
+        types, sections = inventory_after(self.ticket_types, self.sections, patch, sales)
+        candidate = replace(
+            self,
+            name=(patch.name or self.name).strip(),
+            description=(
+                self.description if patch.description is None else patch.description
+            ).strip(),
+            category=(patch.category or self.category).strip().lower(),
+            venue=patch.venue or self.venue,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            hold_minutes=patch.hold_minutes or self.hold_minutes,
+            ticket_types=types,
+            sections=sections,
+        )
+        check_inventory(candidate)
+        return self if candidate == self else candidate._next_version()
+
+    def _times_after(self, patch: ShowPatch, now: datetime) -> tuple[datetime, datetime]:
+        starts_at = patch.starts_at or self.starts_at
+        ends_at = patch.ends_at or self.ends_at
+        if starts_at != self.starts_at:
+            check_times(starts_at, ends_at, now)
+        elif ends_at <= starts_at:
+            raise RuleViolation("endsAt must be after startsAt", "endsAt")
+        return starts_at, ends_at
+
+    def sales_stats(self, user_id: str, sales: Sales) -> ShowStats:
+        """Sold, held, revenue and remaining per ticket type: the organizer's view only."""
+        self.check_organizer(user_id)
+        return ShowStats.of(self.id, self.currency, self.ticket_types, sales)
+
+    def _next_version(self, **changes: Any) -> Show:
+        """The show with `changes` as its next version, recording the `event.updated` that
+        replicas apply in version order."""
+        changed = replace(self, **changes, version=self.version + 1)
+        return replace(changed, outgoing=(*self.outgoing, changed.updated_event()))
 
 
 def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -114,7 +144,8 @@ def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
 
 
 def new_show(show_id: str, organizer_id: str, draft: ShowDraft, now: datetime) -> Show:
-    """A show from an organizer's draft, or a RuleViolation naming the first bad field."""
+    """A show from an organizer's draft (recording its `event.created`), or a RuleViolation
+    naming the first bad field."""
     check_times(draft.starts_at, draft.ends_at, now)
     names = check_type_names([spec.name for spec in draft.ticket_types], 0)
     ids = {name: type_id(n) for n, name in enumerate(names, 1)}
@@ -124,75 +155,22 @@ def new_show(show_id: str, organizer_id: str, draft: ShowDraft, now: datetime) -
         for n, spec in enumerate(draft.ticket_types)
     )
     show = Show(
-        show_id,
-        organizer_id,
-        draft.name.strip(),
-        draft.description.strip(),
-        draft.category.strip().lower(),
-        Venue(draft.venue.name.strip(), draft.venue.address.strip()),
-        draft.starts_at,
-        draft.ends_at,
-        draft.hold_minutes,
-        draft.currency,
-        types,
-        sections,
+        name=draft.name.strip(),
+        description=draft.description.strip(),
+        category=draft.category.strip().lower(),
+        venue=Venue(draft.venue.name.strip(), draft.venue.address.strip()),
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        hold_minutes=draft.hold_minutes,
+        currency=draft.currency,
+        id=show_id,
+        organizer_id=organizer_id,
+        ticket_types=types,
+        sections=sections,
         created_at=now,
     )
     check_inventory(show)
-    return show
-
-
-def check_type_names(names: list[str], first_index: int, taken: Iterable[str] = ()) -> list[str]:
-    """Trimmed names, refusing blanks and duplicates (case-insensitively)."""
-    seen = {name.casefold() for name in taken}
-    trimmed = []
-    for n, name in enumerate(names, first_index):
-        clean = name.strip()
-        if not clean:
-            raise RuleViolation("Ticket type name is required", f"ticketTypes.{n}.name")
-        if clean.casefold() in seen:
-            raise RuleViolation("Duplicate ticket type name", f"ticketTypes.{n}.name")
-        seen.add(clean.casefold())
-        trimmed.append(clean)
-    return trimmed
-
-
-def resolve_seating(seating: tuple[SectionSpec, ...], ids: dict[str, str]) -> tuple[Section, ...]:
-    """The layout with ticket type names replaced by ids; unknown names are refused."""
-    by_name = {name.casefold(): type_id for name, type_id in ids.items()}
-    sections = []
-    for s, section in enumerate(seating):
-        rows = []
-        for r, row in enumerate(section.rows):
-            found = by_name.get(row.ticket_type.strip().casefold())
-            if found is None:
-                field = f"seating.sections.{s}.rows.{r}.ticketType"
-                raise RuleViolation("Unknown ticket type", field)
-            labels = tuple(label.strip() for label in row.seat_labels)
-            rows.append(SeatRow(row.label.strip(), labels, found))
-        sections.append(Section(section.name.strip(), tuple(rows)))
-    layout = tuple(sections)
-    check_layout(layout)
-    return layout
-
-
-def build_type(
-    spec: TicketTypeSpec, type_id: str, n: int, sections: tuple[Section, ...], seated: bool
-) -> TicketType:
-    if seated:
-        if spec.quantity is not None:
-            raise RuleViolation(
-                "Seated ticket types take their quantity from the seat map",
-                f"ticketTypes.{n}.quantity",
-            )
-        quantity = count_by_type(sections).get(type_id, 0)
-        if quantity == 0:
-            raise RuleViolation("No seats use this ticket type", f"ticketTypes.{n}.name")
-    elif spec.quantity is None:
-        raise RuleViolation("Quantity is required", f"ticketTypes.{n}.quantity")
-    else:
-        quantity = spec.quantity
-    return TicketType(type_id, spec.name.strip(), spec.price, quantity, spec.max_per_order)
+    return replace(show, outgoing=(show.created_event(),))
 
 
 def check_inventory(show: Show) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tickets.domain.sales import Sales
-from tickets.domain.shows import Show
+from tickets.domain.ticket_types import TicketType
 
 
 @dataclass(frozen=True)
@@ -38,22 +39,24 @@ class ShowStats:
     def remaining(self) -> int:
         return sum(t.remaining for t in self.ticket_types)
 
-
-def show_stats(show: Show, sales: Sales) -> ShowStats:
-    types = []
-    for ticket_type in show.ticket_types:
-        figures = sales.of(ticket_type.id)
-        types.append(
-            TypeStats(
-                ticket_type.id,
-                ticket_type.name,
-                ticket_type.price,
-                ticket_type.quantity,
-                figures.sold,
-                figures.held,
-                figures.revenue,
-                # Unexpired holds may still turn into sales, so they are not remaining.
-                max(0, ticket_type.quantity - figures.sold - figures.held),
+    @classmethod
+    def of(
+        cls, event_id: str, currency: str, ticket_types: Iterable[TicketType], sales: Sales
+    ) -> ShowStats:
+        types = []
+        for ticket_type in ticket_types:
+            figures = sales.of(ticket_type.id)
+            types.append(
+                TypeStats(
+                    ticket_type.id,
+                    ticket_type.name,
+                    ticket_type.price,
+                    ticket_type.quantity,
+                    figures.sold,
+                    figures.held,
+                    figures.revenue,
+                    # Unexpired holds may still turn into sales, so they are not remaining.
+                    max(0, ticket_type.quantity - figures.sold - figures.held),
+                )
             )
-        )
-    return ShowStats(show.id, show.currency, tuple(types))
+        return cls(event_id, currency, tuple(types))

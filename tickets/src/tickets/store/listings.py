@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.database import AsyncDatabase
 
 from ticketing_common.mongo import Document
 from tickets.domain.listings import Listing
+from tickets.store.sessions import MongoStore
 
 # Newest first; `_id` breaks ties so pages never repeat or skip a listing.
 NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", DESCENDING)]
@@ -43,36 +42,33 @@ def from_document(doc: Document) -> Listing:
     )
 
 
-class ListingStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.listings = db["tickets"]
+class ListingStore(MongoStore):
+    collection_name = "tickets"
 
     async def ensure_indexes(self) -> None:
         # The public list: unlocked listings, newest first.
-        await self.listings.create_index([("orderId", ASCENDING), *NEWEST_FIRST])
-        await self.listings.create_index("userId")
+        await self.collection.create_index([("orderId", ASCENDING), *NEWEST_FIRST])
+        await self.collection.create_index("userId")
 
-    async def insert(self, listing: Listing, session: AsyncClientSession) -> None:
-        await self.listings.insert_one(to_document(listing), session=session)
+    async def insert(self, listing: Listing) -> None:
+        await self.collection.insert_one(to_document(listing), session=self.session)
 
-    async def get(
-        self, listing_id: str, session: AsyncClientSession | None = None
-    ) -> Listing | None:
-        doc = await self.listings.find_one({"_id": listing_id}, session=session)
+    async def get(self, listing_id: str) -> Listing | None:
+        doc = await self.collection.find_one({"_id": listing_id}, session=self.session)
         return from_document(doc) if doc else None
 
-    async def replace_if_version(
-        self, listing: Listing, previous_version: int, session: AsyncClientSession
-    ) -> bool:
+    async def replace_if_version(self, listing: Listing, previous_version: int) -> bool:
         """Write `listing` only if the stored one still has `previous_version`; False when
         someone else (a seller's edit, an order's lock) got there first."""
-        result = await self.listings.replace_one(
-            {"_id": listing.id, "version": previous_version}, to_document(listing), session=session
+        result = await self.collection.replace_one(
+            {"_id": listing.id, "version": previous_version},
+            to_document(listing),
+            session=self.session,
         )
         return result.matched_count == 1
 
     async def list_available(self, skip: int, limit: int) -> tuple[list[Listing], int]:
         query: dict[str, Any] = {"orderId": None}
-        total = await self.listings.count_documents(query)
-        cursor = self.listings.find(query).sort(NEWEST_FIRST).skip(skip).limit(limit)
+        total = await self.collection.count_documents(query)
+        cursor = self.collection.find(query).sort(NEWEST_FIRST).skip(skip).limit(limit)
         return [from_document(doc) async for doc in cursor], total

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.database import AsyncDatabase
-
 from ticketing_common.mongo import Document
 from tickets.domain.sales import OrderLine, OrderRecord
+from tickets.store.sessions import MongoStore
 
 
 def to_document(record: OrderRecord) -> Document:
@@ -42,23 +40,22 @@ def from_document(doc: Document) -> OrderRecord:
     )
 
 
-class OrderRecordStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.records = db["order_records"]
+class OrderRecordStore(MongoStore):
+    collection_name = "order_records"
 
     async def ensure_indexes(self) -> None:
-        await self.records.create_index("eventId", sparse=True)
+        await self.collection.create_index("eventId", sparse=True)
 
-    async def get(self, order_id: str, session: AsyncClientSession) -> OrderRecord | None:
-        doc = await self.records.find_one({"_id": order_id}, session=session)
+    async def get(self, order_id: str) -> OrderRecord | None:
+        doc = await self.collection.find_one({"_id": order_id}, session=self.session)
         return from_document(doc) if doc else None
 
-    async def save(self, record: OrderRecord, session: AsyncClientSession) -> None:
-        await self.records.replace_one(
-            {"_id": record.order_id}, to_document(record), upsert=True, session=session
+    async def save(self, record: OrderRecord) -> None:
+        await self.collection.replace_one(
+            {"_id": record.order_id}, to_document(record), upsert=True, session=self.session
         )
 
     async def for_event(self, event_id: str) -> list[OrderRecord]:
         """Every live or completed order of a show; cancelled ones add nothing to sales."""
         query = {"eventId": event_id, "state": {"$in": ["created", "completed"]}}
-        return [from_document(doc) async for doc in self.records.find(query)]
+        return [from_document(doc) async for doc in self.collection.find(query)]

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from pymongo import ASCENDING
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.database import AsyncDatabase
 
 from ticketing_common.mongo import Document
 from tickets.domain.drafts import Venue
 from tickets.domain.seating import SeatRow, Section
-from tickets.domain.shows import Show, TicketType
+from tickets.domain.shows import Show
+from tickets.domain.ticket_types import TicketType
+from tickets.store.sessions import MongoStore
 from tickets.store.shows_query import ShowQuery
 
 BY_START = [("startsAt", ASCENDING), ("_id", ASCENDING)]
 # The search terms are an index aid, never part of an answer.
 WITHOUT_TERMS = {"searchTerms": 0}
+# Document key -> TicketType attribute: one table read both ways.
+TICKET_TYPE_KEYS = {
+    "id": "id",
+    "name": "name",
+    "price": "price",
+    "quantity": "quantity",
+    "maxPerOrder": "max_per_order",
+}
 
 
 def to_document(show: Show) -> Document:
@@ -32,13 +40,7 @@ def to_document(show: Show) -> Document:
         "status": show.status,
         "version": show.version,
         "ticketTypes": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "price": t.price,
-                "quantity": t.quantity,
-                "maxPerOrder": t.max_per_order,
-            }
+            {key: getattr(t, attribute) for key, attribute in TICKET_TYPE_KEYS.items()}
             for t in show.ticket_types
         ],
         "sections": [
@@ -73,7 +75,7 @@ def from_document(doc: Document) -> Show:
         hold_minutes=doc["holdMinutes"],
         currency=doc["currency"],
         ticket_types=tuple(
-            TicketType(t["id"], t["name"], t["price"], t["quantity"], t["maxPerOrder"])
+            TicketType(**{attribute: t[key] for key, attribute in TICKET_TYPE_KEYS.items()})
             for t in doc["ticketTypes"]
         ),
         sections=tuple(
@@ -89,49 +91,46 @@ def from_document(doc: Document) -> Show:
     )
 
 
-class ShowStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.events = db["events"]
+class ShowStore(MongoStore):
+    collection_name = "events"
 
     async def ensure_indexes(self) -> None:
         # One index per way in: the default listing, search words, category, organizer.
-        await self.events.create_index([("status", ASCENDING), *BY_START])
-        await self.events.create_index([("searchTerms", ASCENDING), ("startsAt", ASCENDING)])
-        await self.events.create_index([("category", ASCENDING), ("startsAt", ASCENDING)])
-        await self.events.create_index([("organizerId", ASCENDING), ("startsAt", ASCENDING)])
+        await self.collection.create_index([("status", ASCENDING), *BY_START])
+        await self.collection.create_index([("searchTerms", ASCENDING), ("startsAt", ASCENDING)])
+        await self.collection.create_index([("category", ASCENDING), ("startsAt", ASCENDING)])
+        await self.collection.create_index([("organizerId", ASCENDING), ("startsAt", ASCENDING)])
 
-    async def insert(self, show: Show, session: AsyncClientSession | None = None) -> None:
-        await self.events.insert_one(to_document(show), session=session)
+    async def insert(self, show: Show) -> None:
+        await self.collection.insert_one(to_document(show), session=self.session)
 
     async def insert_many(self, shows: list[Show]) -> None:
         """Bulk load (seeding, benchmarks): no events are published."""
-        await self.events.insert_many([to_document(show) for show in shows], ordered=False)
+        await self.collection.insert_many([to_document(show) for show in shows], ordered=False)
 
     async def get(self, show_id: str) -> Show | None:
-        doc = await self.events.find_one({"_id": show_id}, WITHOUT_TERMS)
+        doc = await self.collection.find_one({"_id": show_id}, WITHOUT_TERMS, session=self.session)
         return from_document(doc) if doc else None
 
-    async def replace_if_version(
-        self, show: Show, previous_version: int, session: AsyncClientSession
-    ) -> bool:
-        result = await self.events.replace_one(
-            {"_id": show.id, "version": previous_version}, to_document(show), session=session
+    async def replace_if_version(self, show: Show, previous_version: int) -> bool:
+        result = await self.collection.replace_one(
+            {"_id": show.id, "version": previous_version}, to_document(show), session=self.session
         )
         return result.matched_count == 1
 
     async def get_many(self, show_ids: list[str]) -> list[Show]:
         """Shows in the order of `show_ids` (a page found by the in-memory index)."""
-        cursor = self.events.find({"_id": {"$in": show_ids}}, WITHOUT_TERMS)
+        cursor = self.collection.find({"_id": {"$in": show_ids}}, WITHOUT_TERMS)
         found = {doc["_id"]: from_document(doc) async for doc in cursor}
         return [found[i] for i in show_ids if i in found]
 
     async def all_shows(self) -> list[Show]:
-        return [from_document(doc) async for doc in self.events.find({}, WITHOUT_TERMS)]
+        return [from_document(doc) async for doc in self.collection.find({}, WITHOUT_TERMS)]
 
     async def search(self, query: ShowQuery, skip: int, limit: int) -> tuple[list[Show], int]:
         """The search as one indexed query (real MongoDB); see search_index.py."""
         flt = query.filter()
-        cursor = self.events.find(flt, WITHOUT_TERMS).sort(BY_START).skip(skip).limit(limit)
+        cursor = self.collection.find(flt, WITHOUT_TERMS).sort(BY_START).skip(skip).limit(limit)
         shows = [from_document(doc) async for doc in cursor]
-        total = await self.events.count_documents(flt)
+        total = await self.collection.count_documents(flt)
         return shows, total

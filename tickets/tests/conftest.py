@@ -1,4 +1,8 @@
-"""Fixtures of the tickets integration tests: the real app on the embedded Mongo and NATS."""
+"""Fixtures of the tickets tests: the real app on the embedded Mongo and NATS.
+
+Being at the root of the tests, this also puts the shared helpers here
+(`tickets_testkit`, `tickets_fakes`, `tickets_samples`) on the import path of every layer.
+"""
 
 from __future__ import annotations
 
