@@ -11,9 +11,10 @@ from nats.js import JetStreamContext
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from orders.handlers.context import OrdersContext
-from orders.handlers.lifecycle import expire_order, settle_payment
+from orders.handlers.lifecycle import expire_order
+from orders.handlers.ports import OrdersUnit
 from orders.handlers.replica import apply_event_definition, apply_listing
+from orders.handlers.settlement import settle_payment
 from ticketing_common.events import (
     Event,
     EventCreated,
@@ -34,7 +35,7 @@ class OrdersListener(Listener[E], Generic[E]):
     idempotent: ClassVar[bool] = False
 
     def __init__(
-        self, service: str, js: JetStreamContext, db: AsyncDatabase[Document], ctx: OrdersContext
+        self, service: str, js: JetStreamContext, db: AsyncDatabase[Document], ctx: OrdersUnit
     ) -> None:
         super().__init__(service, js, db)
         self.ctx = ctx

@@ -10,7 +10,7 @@ from orders.api.availability import router as availability_router
 from orders.api.orders import router as orders_router
 from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
-from orders.handlers.context import OrdersContext
+from orders.container import OrdersContainer
 from orders.listeners import LISTENERS
 from orders.store.catalog import CatalogStore
 from orders.store.inventory import InventoryStore
@@ -21,8 +21,8 @@ from ticketing_common.config import load_settings
 from ticketing_common.outbox import EmbeddedOutboxRelay
 
 
-def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[OrdersContext]]:
-    async def wire(app: FastAPI, runtime: Runtime) -> OrdersContext:
+def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[OrdersContainer]]:
+    async def wire(app: FastAPI, runtime: Runtime) -> OrdersContainer:
         orders, inventory = OrderStore(runtime.db), InventoryStore(runtime.db)
         catalog = CatalogStore(runtime.db)
         await orders.ensure_indexes()
@@ -33,7 +33,7 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
             catalog, inventory, runtime.nats, settings.availability_max_age_seconds
         )
         await availability.start()
-        ctx = OrdersContext(
+        container = OrdersContainer(
             settings, orders, catalog, inventory, ReplicaStore(runtime.db), availability, relay
         )
         relay.start()
@@ -41,8 +41,10 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
         runtime.on_shutdown.append(availability.stop)
         runtime.on_shutdown.append(relay.stop)
         for listener in LISTENERS:
-            runtime.listeners.append(listener(settings.service_name, runtime.js, runtime.db, ctx))
-        return ctx
+            runtime.listeners.append(
+                listener(settings.service_name, runtime.js, runtime.db, container)
+            )
+        return container
 
     return wire
 

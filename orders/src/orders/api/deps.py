@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from orders.handlers.context import OrdersContext
+from orders.container import OrdersContainer
 from ticketing_common.wiring import container_of
 
 
-def get_context(request: Request) -> OrdersContext:
-    return container_of(request, OrdersContext)
+def get_context(request: Request) -> OrdersContainer:
+    return container_of(request, OrdersContainer)
 
 
-ContextDep = Annotated[OrdersContext, Depends(get_context)]
+ContextDep = Annotated[OrdersContainer, Depends(get_context)]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from orders.domain.counters import counter_free
 from orders.domain.holds import EventInfo, TicketType
-from orders.store.counters import counter_free
 from ticketing_common.mongo import Document
 
 Counts = tuple[int, int, int]  # sold, held, remaining

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ticketing_common.domain_errors import Conflict, NotFound, RuleViolation
+from ticketing_common.domain_errors import Conflict, Forbidden, NotFound, RuleViolation
 
 
 class EventUnavailable(RuleViolation):
@@ -26,3 +26,39 @@ class NotEnoughTickets(Conflict):
         )
         self.requested = requested
         self.available = max(0, available)
+
+
+class OrderNotFound(NotFound):
+    """No such order, or someone else's: the two are indistinguishable."""
+
+    def __init__(self) -> None:
+        super().__init__("Order not found")
+
+
+class OrderAlreadyComplete(RuleViolation):
+    def __init__(self) -> None:
+        super().__init__("Cannot cancel a completed order")
+
+
+class PaymentInProgress(RuleViolation):
+    """The order is being settled: a buyer's cancel would race the payment."""
+
+    def __init__(self) -> None:
+        super().__init__("Payment for this order is being processed")
+
+
+class OrderNotPayable(Conflict):
+    """Only a pending order is settled, and only one being settled completes."""
+
+    def __init__(self, order_id: str, status: str) -> None:
+        super().__init__(f"Order {order_id} cannot be paid: it is {status}")
+
+
+class OwnTicket(RuleViolation):
+    def __init__(self) -> None:
+        super().__init__("You cannot buy your own ticket", "ticketId")
+
+
+class NotOrganizer(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("Only the event's organizer can check tickets in")

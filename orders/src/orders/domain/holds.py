@@ -8,6 +8,8 @@ from enum import Enum
 from math import ceil
 
 from orders.domain.errors import EventUnavailable
+from orders.domain.order import Order, new_order_id
+from orders.domain.order_parts import Line
 from ticketing_common.domain_errors import RuleViolation
 
 
@@ -60,11 +62,48 @@ class EventInfo:
             )
         return ticket_type
 
+    def order_for(
+        self, user_id: str, lines: list[Line], window: HoldWindow, now: datetime
+    ) -> Order:
+        """The user's new order for `lines` of this event, held until the window ends."""
+        return Order(
+            id=new_order_id(),
+            user_id=user_id,
+            kind="event",
+            status="created",
+            version=0,
+            created_at=now,
+            expires_at=window.expires_at,
+            currency=self.currency,
+            lines=lines,
+            event_id=self.id,
+            event_name=self.name,
+            event_starts_at=self.starts_at,
+        )
+
 
 @dataclass(frozen=True)
 class HoldWindow:
     expires_at: datetime
     notice: str | None = None
+
+
+@dataclass(frozen=True)
+class HoldTimes:
+    """How long holds last: the event's own hold time, a fixed one for a resale listing,
+    and an override of every length (tests use a couple of seconds)."""
+
+    listing_minutes: float
+    override_seconds: float | None = None
+
+    def length(self, minutes: float) -> timedelta:
+        if self.override_seconds:
+            return timedelta(seconds=self.override_seconds)
+        return timedelta(minutes=minutes)
+
+    @property
+    def listing(self) -> timedelta:
+        return self.length(self.listing_minutes)
 
 
 def hold_window(now: datetime, length: timedelta, ends_at: datetime | None) -> HoldWindow:
@@ -92,3 +131,12 @@ def version_decision(current: int | None, incoming: int, *, creates: bool) -> Ve
     if incoming <= current:
         return VersionDecision.IGNORE
     return VersionDecision.APPLY if incoming == current + 1 else VersionDecision.WAIT
+
+
+@dataclass(frozen=True)
+class SeatMapChanges:
+    """What bringing an event's seat units in line with its seat map changed."""
+
+    inserted: int
+    updated: int
+    removed: int

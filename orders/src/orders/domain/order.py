@@ -1,4 +1,8 @@
-"""The order: its statuses, lines, issued tickets and the events each change records."""
+"""The order aggregate: its statuses, the rules of each change and the event it records.
+
+A change returns the changed order with its event; the store writes both at once, on
+the condition that the stored order is still the one the change was decided on.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,21 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from bson import ObjectId
+
+from orders.domain.errors import (
+    OrderAlreadyComplete,
+    OrderNotFound,
+    OrderNotPayable,
+    PaymentInProgress,
+)
+from orders.domain.order_parts import IssuedTicket, Line, ListingRef
 from ticketing_common.events import (
     CancelReason,
     OrderCancelled,
     OrderCompleted,
     OrderCreated,
     OrderedTicket,
-    OrderItem,
     OrderStatusValue,
 )
 
@@ -20,36 +32,9 @@ PENDING: tuple[OrderStatusValue, ...] = ("created", "awaiting:payment")
 Kind = Literal["event", "listing"]
 
 
-@dataclass(frozen=True)
-class Line:
-    ticket_type_id: str
-    quantity: int
-    unit_price: int
-    seat_id: str | None = None
-
-    def as_item(self) -> OrderItem:
-        return OrderItem(
-            ticket_type_id=self.ticket_type_id,
-            quantity=self.quantity,
-            unit_price=self.unit_price,
-            seat_id=self.seat_id,
-        )
-
-
-@dataclass(frozen=True)
-class ListingRef:
-    id: str
-    title: str
-    price: int
-
-
-@dataclass(frozen=True)
-class IssuedTicket:
-    id: str
-    key: str
-    ticket_type_id: str | None = None
-    seat_id: str | None = None
-    used_at: datetime | None = None
+def new_order_id() -> str:
+    """Order ids are ObjectId strings, like every id the services exchange."""
+    return str(ObjectId())
 
 
 @dataclass(frozen=True)
@@ -69,6 +54,7 @@ class Order:
     listing: ListingRef | None = None
     tickets: list[IssuedTicket] = field(default_factory=list)
     cancel_reason: CancelReason | None = None
+    # The payment being turned into a sale; while set, only that payment decides the order.
     settling: str | None = None
 
     @property
@@ -111,18 +97,64 @@ class Order:
             expires_at=self.expires_at,
         )
 
-    def cancel(self, reason: CancelReason) -> tuple[Order, OrderCancelled]:
-        cancelled = replace(
-            self, status="cancelled", version=self.version + 1, cancel_reason=reason, settling=None
-        )
-        return cancelled, OrderCancelled(**cancelled._payload(), reason=reason)
+    def cancel(
+        self, reason: CancelReason, *, by_buyer: bool = False
+    ) -> tuple[Order, OrderCancelled | None]:
+        """Cancel a pending order → (cancelled order, its event); (self, None) when there is
+        nothing to cancel.
+
+        A completed order stays complete and one being paid stays with its payment: the
+        buyer is told why, for the system (expiry, the event's cancellation) they are
+        no-ops. A cancelled order stays as it is (a redelivered cancel).
+        """
+        if self.status == "cancelled":
+            return self, None
+        if self.status == "complete":
+            if by_buyer:
+                raise OrderAlreadyComplete()
+            return self, None
+        if self.settling:
+            if by_buyer:
+                raise PaymentInProgress()
+            return self, None
+        return self._cancelled(reason)
+
+    def start_settling(self, payment_id: str) -> Order:
+        """Mark a pending order as being paid, so a racing cancel leaves it alone; an order
+        already being settled stays with its payment."""
+        if not self.pending:
+            raise OrderNotPayable(self.id, self.status)
+        return self if self.settling else replace(self, settling=payment_id)
 
     def complete(self, tickets: list[IssuedTicket]) -> tuple[Order, OrderCompleted]:
+        """The sale is made: the order is complete with its tickets."""
+        if not self.pending or not self.settling:
+            raise OrderNotPayable(self.id, self.status)
         done = replace(
             self, status="complete", version=self.version + 1, tickets=tickets, settling=None
         )
         event = OrderCompleted(**done._payload(), ticket_ids=[t.id for t in tickets])
         return done, event
+
+    def hold_lost(self) -> tuple[Order, OrderCancelled]:
+        """Paid after its hold expired and someone else took the units: no tickets, the
+        order is cancelled as expired (and payments refunds)."""
+        if not self.pending or not self.settling:
+            raise OrderNotPayable(self.id, self.status)
+        return self._cancelled("expired")
+
+    def _cancelled(self, reason: CancelReason) -> tuple[Order, OrderCancelled]:
+        cancelled = replace(
+            self, status="cancelled", version=self.version + 1, cancel_reason=reason, settling=None
+        )
+        return cancelled, OrderCancelled(**cancelled._payload(), reason=reason)
+
+
+def owned_order(order: Order | None, user_id: str) -> Order:
+    """The order if it is the user's; someone else's reads as missing."""
+    if order is None or order.user_id != user_id:
+        raise OrderNotFound()
+    return order
 
 
 def ticket_slots(order: Order) -> list[tuple[str | None, str | None]]:

@@ -17,7 +17,8 @@ from datetime import datetime
 from orders.domain.holds import TicketType
 from orders.domain.order import Order
 from orders.domain.shards import shard_ids, split_claim
-from orders.store.counters import CounterStore
+from orders.domain.units import ga_type_ids
+from orders.handlers.ports import CounterInventory
 
 # Rounds of "count, then claim" before a claim racing other splitters gives up.
 CLAIM_ROUNDS = 8
@@ -25,7 +26,7 @@ _rng = random.SystemRandom()
 
 
 async def claim_units(
-    ga: CounterStore,
+    ga: CounterInventory,
     event_id: str,
     ticket_type: TicketType,
     order_id: str,
@@ -57,11 +58,9 @@ async def claim_units(
     return available
 
 
-def ga_type_ids(order: Order) -> list[str]:
-    return sorted({line.ticket_type_id for line in order.lines if line.seat_id is None})
-
-
-async def sell_units(ga: CounterStore, order: Order, now: datetime) -> list[tuple[str, int]] | None:
+async def sell_units(
+    ga: CounterInventory, order: Order, now: datetime
+) -> list[tuple[str, int]] | None:
     """Mark every entry of the order sold → the (shard, n) sold, or None if units were lost.
 
     An entry dropped after its expiry (by another claim's pruning) is gone for good: its

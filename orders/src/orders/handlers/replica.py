@@ -6,16 +6,16 @@ import logging
 import time
 
 from orders.domain.holds import VersionDecision, version_decision
-from orders.handlers.context import OrdersContext
 from orders.handlers.lifecycle import cancel_event_orders
+from orders.handlers.ports import OrdersUnit
 from ticketing_common.events import EventCreated, EventUpdated, TicketCreated, TicketUpdated
 from ticketing_common.messaging import RetryLater
 
 log = logging.getLogger(__name__)
 
 
-async def apply_event_definition(ctx: OrdersContext, event: EventCreated | EventUpdated) -> None:
-    current = await ctx.catalog.version_of(event.event_id)
+async def apply_event_definition(uow: OrdersUnit, event: EventCreated | EventUpdated) -> None:
+    current = await uow.catalog.version_of(event.event_id)
     decision = version_decision(current, event.version, creates=isinstance(event, EventCreated))
     if decision is VersionDecision.WAIT:
         raise RetryLater(f"event {event.event_id} v{event.version} after v{current}")
@@ -24,8 +24,8 @@ async def apply_event_definition(ctx: OrdersContext, event: EventCreated | Event
         return
     # Inventory first, version last: a crash in between re-applies everything (idempotent).
     started = time.monotonic()
-    shards = await ctx.replica.apply_counters(event)
-    changes = await ctx.replica.apply_inventory(event)
+    shards = await uow.replica.apply_counters(event)
+    changes = await uow.replica.apply_inventory(event)
     if changes.inserted or changes.updated or changes.removed:
         log.info(
             "seat map applied",
@@ -37,16 +37,17 @@ async def apply_event_definition(ctx: OrdersContext, event: EventCreated | Event
                 "seconds": round(time.monotonic() - started, 3),
             },
         )
-    await ctx.catalog.save_event(event, shards)
+    await uow.catalog.save_event(event, shards)
     if event.status == "cancelled":
-        await cancel_event_orders(ctx, event.event_id)
-    await ctx.availability.changed(event.event_id)
+        await cancel_event_orders(uow, event.event_id)
+    # A changed definition: every replica reloads the event's availability.
+    await uow.availability.changed(event.event_id)
 
 
-async def apply_listing(ctx: OrdersContext, event: TicketCreated | TicketUpdated) -> None:
-    current = await ctx.replica.listing_version(event.ticket_id)
+async def apply_listing(uow: OrdersUnit, event: TicketCreated | TicketUpdated) -> None:
+    current = await uow.replica.listing_version(event.ticket_id)
     decision = version_decision(current, event.version, creates=isinstance(event, TicketCreated))
     if decision is VersionDecision.WAIT:
         raise RetryLater(f"listing {event.ticket_id} v{event.version} after v{current}")
     if decision is VersionDecision.APPLY:
-        await ctx.replica.apply_listing(event)
+        await uow.replica.apply_listing(event)

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from orders.availability.snapshot import Snapshot, seat_state
 from orders.domain import NotEnoughTickets, RuleViolation
-from orders.domain.holds import EventInfo, hold_window
-from orders.domain.order import Line
+from orders.domain.holds import EventInfo
+from orders.domain.order_parts import Line
 from orders.domain.seating import SeatSpot, candidate_runs
-from orders.handlers.context import OrdersContext
-from orders.handlers.holds import Hold, new_event_order, open_event, record_hold
-from orders.store.inventory import seat_unit_id
+from orders.domain.units import seat_unit_id
+from orders.handlers.holds import Hold, event_hold_window, open_event, record_hold
+from orders.handlers.ports import OrdersUnit
 
 # How many candidate runs to try before re-reading the seat map (others may be racing).
 ATTEMPTS_PER_READ = 5
@@ -32,42 +32,42 @@ def _seat_lines(event: EventInfo, seats: dict[str, str]) -> list[Line]:
 
 
 async def hold_seats(
-    ctx: OrdersContext, user_id: str, event_id: str, seat_ids: list[str], now: datetime
+    uow: OrdersUnit, user_id: str, event_id: str, seat_ids: list[str], now: datetime
 ) -> Hold:
-    event = await open_event(ctx, event_id, now)
+    event = await open_event(uow, event_id, now)
     wanted = list(dict.fromkeys(seat_ids))
-    found = await ctx.inventory.seat_types(event_id, wanted)
+    found = await uow.inventory.seat_types(event_id, wanted)
     missing = [s for s in wanted if s not in found]
     if missing:
         raise RuleViolation(f"Unknown seats: {', '.join(missing)}", "seats")
     lines = _seat_lines(event, {s: found[s] for s in wanted})
-    window = hold_window(now, ctx.hold_length(event.hold_minutes), event.ends_at)
-    order = new_event_order(user_id, event, lines, window, now)
+    window = event_hold_window(uow, event, now)
+    order = event.order_for(user_id, lines, window, now)
     units = [seat_unit_id(event_id, s) for s in wanted]
-    if not await ctx.inventory.hold_units(units, order.id, window.expires_at, now):
-        free = await ctx.inventory.count_free_units(units, now)
+    if not await uow.inventory.hold_units(units, order.id, window.expires_at, now):
+        free = await uow.inventory.count_free_units(units, now)
         raise NotEnoughTickets(len(units), free, "seats")
-    return await record_hold(ctx, order, window)
+    return await record_hold(uow, order, window)
 
 
 async def hold_together(
-    ctx: OrdersContext, user_id: str, event_id: str, type_id: str, quantity: int, now: datetime
+    uow: OrdersUnit, user_id: str, event_id: str, type_id: str, quantity: int, now: datetime
 ) -> Hold:
     """The best adjacent run in one row; a run lost to a racing buyer → the next one."""
-    event = await open_event(ctx, event_id, now)
+    event = await open_event(uow, event_id, now)
     ticket_type = event.check_quantity(type_id, quantity)
     if not ticket_type.seated:
         raise RuleViolation(f"{ticket_type.name} has no seats", "ticketTypeId")
-    window = hold_window(now, ctx.hold_length(event.hold_minutes), event.ends_at)
+    window = event_hold_window(uow, event, now)
     free_total = 0
     for read in range(READS):
         # First the live in-memory seat map (no database read for 50,000 seats); the
         # holds themselves are conditional, so a stale view only loses a race. After
         # lost races, and before answering "none left", read the database again.
         snapshot = await (
-            ctx.availability.snapshot(event_id)
+            uow.availability.snapshot(event_id)
             if read == 0
-            else ctx.availability.fresh_snapshot(event_id, newer_than=time.monotonic())
+            else uow.availability.fresh_snapshot(event_id, newer_than=time.monotonic())
         )
         spots = _spots(snapshot, type_id, now)
         free_total = sum(s.free for s in spots)
@@ -76,10 +76,10 @@ async def hold_together(
             break
         for run in runs:
             lines = [Line(type_id, 1, ticket_type.price, seat) for seat in run]
-            order = new_event_order(user_id, event, lines, window, now)
+            order = event.order_for(user_id, lines, window, now)
             units = [seat_unit_id(event_id, s) for s in run]
-            if await ctx.inventory.hold_units(units, order.id, window.expires_at, now):
-                return await record_hold(ctx, order, window)
+            if await uow.inventory.hold_units(units, order.id, window.expires_at, now):
+                return await record_hold(uow, order, window)
     if free_total >= quantity:
         raise RuleViolation(
             f"No {quantity} adjacent seats left in one row ({free_total} single seats available)",

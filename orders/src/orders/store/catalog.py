@@ -7,8 +7,20 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from orders.domain.holds import EventInfo, TicketType
-from ticketing_common.events import EventCreated, EventUpdated
+from ticketing_common.events import EventCreated, EventUpdated, TicketTypeDefinition
 from ticketing_common.mongo import Document
+
+
+def _ticket_type_document(ticket_type: TicketTypeDefinition, seated: bool, shards: int) -> Document:
+    return {
+        "id": ticket_type.id,
+        "name": ticket_type.name,
+        "price": ticket_type.price,
+        "quantity": ticket_type.quantity,
+        "maxPerOrder": ticket_type.max_per_order,
+        "seated": seated,
+        "shards": shards,
+    }
 
 
 def _event_document(event: EventCreated | EventUpdated, shards: dict[str, int]) -> Document:
@@ -23,15 +35,7 @@ def _event_document(event: EventCreated | EventUpdated, shards: dict[str, int]) 
         "status": event.status,
         "version": event.version,
         "ticketTypes": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "price": t.price,
-                "quantity": t.quantity,
-                "maxPerOrder": t.max_per_order,
-                "seated": t.id in seated,
-                "shards": shards.get(t.id, 1),
-            }
+            _ticket_type_document(t, t.id in seated, shards.get(t.id, 1))
             for t in event.ticket_types
         ],
     }

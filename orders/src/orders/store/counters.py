@@ -2,11 +2,12 @@
 
 A shard is `{eventId, ticketTypeId, shard, quantity, sold, holds: [{orderId, n,
 expiresAt, sold?}]}`. A claim is one conditional write on one shard: guarded by `$expr`
-(quantity - sold - live holds >= n), where an entry is live while `expiresAt` is ahead
-or it is sold — so an expired hold is free at once — and, in the same write (an update
-pipeline), the expired unsold entries are dropped, so a shard carries its live holds
-only. An order may hold entries on several shards (a split claim); releases `$pull` its
-entries from every shard of its types, so they stay idempotent.
+(quantity - sold - live holds >= n), where "live" is the domain's rule
+(orders.domain.counters: sold, or `expiresAt` still ahead — so an expired hold is free
+at once) and, in the same write (an update pipeline), the expired unsold entries are
+dropped, so a shard carries its live holds only. An order may hold entries on several
+shards (a split claim); releases `$pull` its entries from every shard of its types, so
+they stay idempotent.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from orders.domain.counters import entry_is_live_expression
 from ticketing_common.mongo import Document
 
 
-def live_entry(now: datetime) -> Document:
-    """Aggregation condition on `$$h`: a hold entry that still takes its units."""
-    return {"$or": [{"$eq": ["$$h.sold", True]}, {"$gt": ["$$h.expiresAt", now]}]}
-
-
 def live_entries(now: datetime, excluding_order: str | None = None) -> Document:
-    live = live_entry(now)
+    """The shard's hold entries that still take their units (optionally not the order's)."""
+    live = entry_is_live_expression(now)
     if excluding_order is not None:
         live = {"$and": [{"$ne": ["$$h.orderId", excluding_order]}, live]}
     return {"$filter": {"input": {"$ifNull": ["$holds", []]}, "as": "h", "cond": live}}
@@ -39,14 +37,6 @@ def free_units(now: datetime, excluding_order: str | None = None) -> Document:
 
 def free_at_least(n: int, now: datetime, excluding_order: str | None = None) -> Document:
     return {"$expr": {"$gte": [free_units(now, excluding_order), n]}}
-
-
-def counter_free(doc: Document, now: datetime) -> tuple[int, int]:
-    """(held, remaining) of a counter document at `now`."""
-    held = sum(
-        h["n"] for h in doc.get("holds", []) if h.get("sold") is True or h["expiresAt"] > now
-    )
-    return held, doc["quantity"] - doc["sold"] - held
 
 
 def merge_shards(docs: list[Document]) -> list[Document]:

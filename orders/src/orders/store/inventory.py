@@ -12,16 +12,10 @@ from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from orders.domain.listing import Listing
+from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.store.counters import CounterStore
 from ticketing_common.mongo import Document
-
-
-def seat_unit_id(event_id: str, seat_id: str) -> str:
-    return f"seat:{event_id}:{seat_id}"
-
-
-def listing_unit_id(ticket_id: str) -> str:
-    return f"listing:{ticket_id}"
 
 
 def free_unit(now: datetime) -> Document:
@@ -89,5 +83,14 @@ class InventoryStore:
         cursor = self.units.find({"_id": {"$in": ids}}, {"seatId": 1, "ticketTypeId": 1})
         return {doc["seatId"]: doc["ticketTypeId"] async for doc in cursor}
 
-    async def listing(self, ticket_id: str) -> Document | None:
-        return await self.units.find_one({"_id": listing_unit_id(ticket_id)})
+    async def listing(self, ticket_id: str) -> Listing | None:
+        doc = await self.units.find_one({"_id": listing_unit_id(ticket_id)})
+        if doc is None:
+            return None
+        return Listing(
+            id=doc["ticketId"],
+            title=doc["title"],
+            price=doc["price"],
+            currency=doc["currency"],
+            seller_id=doc["sellerId"],
+        )

@@ -13,7 +13,8 @@ from typing import Any
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from orders.domain.order import PENDING, IssuedTicket, Line, ListingRef, Order
+from orders.domain.order import PENDING, Order
+from orders.domain.order_parts import IssuedTicket, Line, ListingRef
 from ticketing_common.events import Event
 from ticketing_common.mongo import Document
 from ticketing_common.outbox import pending_events_update
@@ -92,13 +93,11 @@ class OrderStore:
         )
         return [doc["_id"] async for doc in cursor]
 
-    async def replace_if_unchanged(
-        self, before: Order, after: Order, *events: Event, **guard: Any
-    ) -> bool:
+    async def replace_if_unchanged(self, before: Order, after: Order, *events: Event) -> bool:
         """Write `after` only if the stored order is still `before` (same version and settling)."""
         changes = _to_document(after)
         del changes["_id"]
-        query = {"_id": before.id, "version": before.version, "settling": before.settling, **guard}
+        query = {"_id": before.id, "version": before.version, "settling": before.settling}
         update: dict[str, Any] = {"$set": changes}
         if events:
             update["$push"] = pending_events_update(*events)

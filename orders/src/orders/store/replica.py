@@ -14,10 +14,12 @@ from __future__ import annotations
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
+from orders.domain.counters import counter_free
+from orders.domain.holds import SeatMapChanges
 from orders.domain.shards import rebalance, shard_count, shard_id
-from orders.store.counters import CounterStore, counter_free, free_at_least
-from orders.store.inventory import listing_unit_id
-from orders.store.seat_map import FREE, SeatMapChanges, SeatMapStore
+from orders.domain.units import listing_unit_id
+from orders.store.counters import CounterStore, free_at_least
+from orders.store.seat_map import FREE, SeatMapStore
 from ticketing_common.events import (
     EventCreated,
     EventUpdated,

@@ -12,14 +12,14 @@ Live hold state (`status`, `orderId`, `holdExpiresAt`) is only set on insert.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
-from orders.store.inventory import seat_unit_id
+from orders.domain.holds import SeatMapChanges
+from orders.domain.units import seat_unit_id
 from ticketing_common.events import SeatDefinition
 from ticketing_common.mongo import Document
 
@@ -28,13 +28,6 @@ DEFINITION_FIELDS = ("seatId", "section", "row", "label", "index", "ticketTypeId
 CHUNK = 5_000
 DUPLICATE_KEY = 11000
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class SeatMapChanges:
-    inserted: int
-    updated: int
-    removed: int
 
 
 def seat_definition(event_id: str, seat: SeatDefinition, layout: int) -> Document:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -17,7 +16,6 @@ from orders.domain.shards import (
     shard_ids,
     split_claim,
 )
-from orders.store.counters import counter_free, merge_shards
 
 
 @pytest.mark.parametrize(
@@ -87,16 +85,3 @@ def test_a_claim_is_split_only_when_no_shard_has_room_for_all() -> None:
         seen.add(tuple(sorted(shard for shard, _ in parts)))
     assert len(seen) > 1  # the order is random, so racing buyers spread out
     assert split_claim(free, 6, random.Random(0)) == []
-
-
-def test_merged_shards_read_as_one_counter() -> None:
-    now = datetime(2030, 1, 1, tzinfo=UTC)
-    live, gone = now + timedelta(minutes=5), now - timedelta(seconds=1)
-    docs = [
-        {"ticketTypeId": "ga", "quantity": 200, "sold": 10, "holds": [{"n": 2, "expiresAt": live}]},
-        {"ticketTypeId": "ga", "quantity": 200, "sold": 5, "holds": [{"n": 3, "expiresAt": gone}]},
-        {"ticketTypeId": "vip", "quantity": 50, "sold": 0, "holds": []},
-    ]
-    merged = {doc["ticketTypeId"]: doc for doc in merge_shards(docs)}
-    assert counter_free(merged["ga"], now) == (2, 400 - 15 - 2)
-    assert counter_free(merged["vip"], now) == (0, 50)

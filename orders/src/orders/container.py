@@ -1,0 +1,43 @@
+"""The orders service's typed container: what `main.wire` builds once and routes reach
+through `ticketing_common.wiring.container_of` (see `api/deps.py`).
+
+It holds the adapters and nothing else; it is the `OrdersUnit` the use cases work with
+(`handlers/ports.py`), which see only the protocols.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orders.availability import AvailabilityProjection
+from orders.config import OrdersSettings
+from orders.domain.holds import HoldTimes
+from orders.store.catalog import CatalogStore
+from orders.store.counters import CounterStore
+from orders.store.inventory import InventoryStore
+from orders.store.orders import OrderStore
+from orders.store.replica import ReplicaStore
+from ticketing_common.outbox import EmbeddedOutboxRelay
+
+
+@dataclass
+class OrdersContainer:
+    settings: OrdersSettings
+    orders: OrderStore
+    catalog: CatalogStore
+    inventory: InventoryStore
+    replica: ReplicaStore
+    availability: AvailabilityProjection
+    relay: EmbeddedOutboxRelay
+
+    @property
+    def counters(self) -> CounterStore:
+        return self.inventory.ga
+
+    @property
+    def hold_times(self) -> HoldTimes:
+        return HoldTimes(self.settings.listing_hold_minutes, self.settings.hold_seconds_override)
+
+    @property
+    def key_secret(self) -> bytes:
+        return self.settings.ticket_key_secret.get_secret_value().encode()

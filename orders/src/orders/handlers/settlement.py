@@ -1,0 +1,67 @@
+"""payment.created in: the paid order completes and its tickets are issued.
+
+Settling first marks the order `settling` (`Order.start_settling`), so a racing cancel
+cannot slip between turning the hold into a sale and completing the order. If the hold
+was lost meanwhile (it expired and someone else took the units), the order is cancelled
+instead and payments refunds.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bson import ObjectId
+
+from orders.domain.keys import sign_ticket_key
+from orders.domain.order import Order, ticket_slots
+from orders.domain.order_parts import IssuedTicket
+from orders.domain.units import unit_ids
+from orders.handlers.ga_claims import sell_units
+from orders.handlers.order_changes import announce_order_change, release_inventory
+from orders.handlers.ports import OrdersUnit
+from ticketing_common.messaging import RetryLater
+
+log = logging.getLogger(__name__)
+
+
+async def _sell_hold(uow: OrdersUnit, order: Order, now: datetime) -> list[tuple[str, int]] | None:
+    """Turn the hold into a sale → the counter entries sold (shard, n), or None if units
+    were lost; idempotent."""
+    if (units := unit_ids(order)) and not await uow.inventory.sell_units(units, order.id):
+        return None
+    return await sell_units(uow.counters, order, now)
+
+
+def issue_tickets(key_secret: bytes, order: Order) -> list[IssuedTicket]:
+    tickets = []
+    for type_id, seat_id in ticket_slots(order):
+        ticket_id = str(ObjectId())
+        key = sign_ticket_key(key_secret, ticket_id, order.signing_event_id)
+        tickets.append(IssuedTicket(ticket_id, key, type_id, seat_id))
+    return tickets
+
+
+async def settle_payment(uow: OrdersUnit, order_id: str, payment_id: str, now: datetime) -> None:
+    """Complete a pending order; a cancelled or complete one is left (payments refunds)."""
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise RetryLater(f"order {order_id} not stored yet")
+    if not order.pending:
+        return
+    settling = order.start_settling(payment_id)
+    if settling is not order and not await uow.orders.replace_if_unchanged(order, settling):
+        raise RetryLater("order changed while settling")
+    if (sold := await _sell_hold(uow, settling, now)) is not None:
+        done, event = settling.complete(issue_tickets(uow.key_secret, settling))
+        await uow.orders.replace_if_unchanged(settling, done, event)
+        for shard, n in sold:
+            await uow.counters.fold(shard, settling.id, n)
+        await announce_order_change(uow, done)
+        log.info("order completed", extra={"order_id": order_id})
+        return
+    await release_inventory(uow, settling)
+    cancelled, cancel_event = settling.hold_lost()
+    await uow.orders.replace_if_unchanged(settling, cancelled, cancel_event)
+    await announce_order_change(uow, cancelled)
+    log.warning("paid after the hold was lost", extra={"order_id": order_id})

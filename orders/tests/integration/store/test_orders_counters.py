@@ -1,0 +1,66 @@
+"""General-admission counters on the real database: the stored-query side of the "live
+entry" rule decides exactly as the domain's Python rule does, on the same entries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from orders.domain.counters import counter_free, entry_is_live, entry_is_live_expression
+from orders.store.counters import CounterStore
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Whole milliseconds: the database keeps dates to the millisecond.
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+MS = timedelta(milliseconds=1)
+ENTRIES: list[dict[str, Any]] = [
+    {"orderId": "ahead", "n": 1, "expiresAt": NOW + timedelta(minutes=5)},
+    {"orderId": "just-ahead", "n": 2, "expiresAt": NOW + MS},
+    {"orderId": "expiring-now", "n": 4, "expiresAt": NOW},
+    {"orderId": "just-past", "n": 8, "expiresAt": NOW - MS},
+    {"orderId": "sold-past", "n": 16, "expiresAt": NOW - timedelta(hours=1), "sold": True},
+    {"orderId": "sold-ahead", "n": 32, "expiresAt": NOW + timedelta(hours=1), "sold": True},
+    {"orderId": "unsold-past", "n": 64, "expiresAt": NOW - timedelta(hours=1), "sold": False},
+    {"orderId": "unsold-ahead", "n": 128, "expiresAt": NOW + timedelta(hours=1), "sold": False},
+]
+SHARD = {"_id": "e1:ga", "eventId": "e1", "ticketTypeId": "ga", "shard": 0, "quantity": 1000}
+
+
+@pytest.fixture
+def counters(mongo_client: Any, database_name: str) -> CounterStore:
+    return CounterStore(mongo_client[database_name])
+
+
+async def test_each_entry_is_live_in_the_query_exactly_when_the_rule_says(
+    counters: CounterStore,
+) -> None:
+    await counters.counters.insert_one({**SHARD, "sold": 0, "holds": ENTRIES})
+    by_query = {
+        "$map": {"input": "$holds", "as": "h", "in": entry_is_live_expression(NOW)},
+    }
+    cursor = await counters.counters.aggregate([{"$project": {"live": by_query}}])
+    (doc,) = [doc async for doc in cursor]
+    assert doc["live"] == [entry_is_live(entry, NOW) for entry in ENTRIES]
+    assert doc["live"] == [True, True, False, False, True, True, False, True]
+
+
+async def test_the_database_counts_free_units_as_the_python_rule_does(
+    counters: CounterStore,
+) -> None:
+    shard = {**SHARD, "sold": 100, "holds": ENTRIES}
+    await counters.counters.insert_one(shard)
+    _, remaining = counter_free(shard, NOW)
+    assert await counters.free_by_shard("e1", "ga", NOW) == {"e1:ga": remaining}
+    assert remaining == 1000 - 100 - (1 + 2 + 16 + 32 + 128)
+
+
+async def test_a_claim_keeps_exactly_the_live_entries(counters: CounterStore) -> None:
+    await counters.counters.insert_one({**SHARD, "sold": 0, "holds": ENTRIES})
+    assert await counters.claim("e1:ga", "new", 3, NOW + timedelta(minutes=15), NOW)
+    stored = await counters.counters.find_one({"_id": "e1:ga"})
+    assert stored is not None
+    kept = [entry["orderId"] for entry in stored["holds"]]
+    assert kept == [e["orderId"] for e in ENTRIES if entry_is_live(e, NOW)] + ["new"]

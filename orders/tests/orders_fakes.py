@@ -1,0 +1,403 @@
+"""In-memory fakes of what the orders use cases work with (`orders.handlers.ports`), so
+the use cases run in unit tests without Mongo or NATS.
+
+They keep the stores' conditional-write semantics: a unit or counter is claimed only
+while free (or its hold expired), releases are idempotent and only touch the order's
+own holds, and an order is replaced only while it is still the version (and settling
+state) the change was decided on. Documents keep the stores' field names, so the
+availability snapshot reads them as it reads the database's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from orders.availability.snapshot import Snapshot
+from orders.domain.counters import counter_free, entry_is_live
+from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges, TicketType
+from orders.domain.listing import Listing
+from orders.domain.order import Order
+from orders.domain.shards import even_slices, shard_id
+from orders.domain.units import listing_unit_id, seat_unit_id
+from orders.store.counters import merge_shards
+from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
+
+Document = dict[str, Any]
+HELD_OR_SOLD = ("held", "sold")
+FREE: Document = {"status": "available", "orderId": None, "holdExpiresAt": None}
+
+
+class FakeOrders:
+    def __init__(self) -> None:
+        self.stored: dict[str, Order] = {}
+        self.recorded: dict[str, list[Event]] = {}  # the events written with each order
+
+    async def insert(self, order: Order, *events: Event) -> None:
+        if order.id in self.stored:
+            raise KeyError(f"duplicate order {order.id}")
+        self.stored[order.id] = order
+        self.recorded[order.id] = list(events)
+
+    async def get(self, order_id: str) -> Order | None:
+        return self.stored.get(order_id)
+
+    async def pending_of_event(self, event_id: str) -> list[str]:
+        return [o.id for o in self.stored.values() if o.event_id == event_id and o.pending]
+
+    async def replace_if_unchanged(self, before: Order, after: Order, *events: Event) -> bool:
+        current = self.stored.get(before.id)
+        if current is None or (current.version, current.settling) != (
+            before.version,
+            before.settling,
+        ):
+            return False
+        if after == current and not events:
+            return False  # nothing modified, as the database reports it
+        self.stored[before.id] = after
+        self.recorded[before.id].extend(events)
+        return True
+
+    async def order_with_ticket(self, ticket_id: str) -> Order | None:
+        return next(
+            (o for o in self.stored.values() if any(t.id == ticket_id for t in o.tickets)), None
+        )
+
+    async def mark_ticket_used(self, ticket_id: str, now: datetime) -> bool:
+        order = await self.order_with_ticket(ticket_id)
+        if order is None or order.status != "complete":
+            return False
+        ticket = next(t for t in order.tickets if t.id == ticket_id)
+        if ticket.used_at is not None:
+            return False
+        used = [replace(t, used_at=now) if t.id == ticket_id else t for t in order.tickets]
+        self.stored[order.id] = replace(order, tickets=used)
+        return True
+
+
+def _unit_is_free(unit: Document, now: datetime) -> bool:
+    """Available, or held with an expired hold (as `store.inventory.free_unit`)."""
+    expires = unit.get("holdExpiresAt")
+    return unit["status"] in ("available", "held") and not (expires is not None and expires > now)
+
+
+class FakeInventory:
+    """Seat and listing units, one document each."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, Document] = {}
+
+    def add_seat(self, event_id: str, seat_id: str, type_id: str, row: str, index: int) -> None:
+        self.units[seat_unit_id(event_id, seat_id)] = {
+            "kind": "seat",
+            "eventId": event_id,
+            "seatId": seat_id,
+            "section": "Stalls",
+            "row": row,
+            "label": str(index + 1),
+            "index": index,
+            "ticketTypeId": type_id,
+            "layout": len(self.units),
+            **FREE,
+        }
+
+    def add_listing(self, listing: Listing) -> None:
+        self.units[listing_unit_id(listing.id)] = {"kind": "listing", "listing": listing, **FREE}
+
+    def unit(self, unit_id: str) -> Document:
+        return self.units[unit_id]
+
+    async def hold_units(
+        self, unit_ids: list[str], order_id: str, expires_at: datetime, now: datetime
+    ) -> bool:
+        claimed = 0
+        for unit_id in dict.fromkeys(unit_ids):
+            unit = self.units.get(unit_id)
+            if unit is not None and _unit_is_free(unit, now):
+                unit.update(status="held", orderId=order_id, holdExpiresAt=expires_at)
+                claimed += 1
+        if claimed == len(unit_ids):
+            return True
+        await self.release_units(unit_ids, order_id)
+        return False
+
+    def _of_order(self, unit_ids: list[str], order_id: str) -> list[Document]:
+        units = [self.units.get(unit_id) for unit_id in dict.fromkeys(unit_ids)]
+        return [u for u in units if u and u["orderId"] == order_id and u["status"] in HELD_OR_SOLD]
+
+    async def release_units(self, unit_ids: list[str], order_id: str) -> None:
+        for unit in self._of_order(unit_ids, order_id):
+            unit.update(FREE)
+
+    async def sell_units(self, unit_ids: list[str], order_id: str) -> bool:
+        units = self._of_order(unit_ids, order_id)
+        for unit in units:
+            unit["status"] = "sold"
+        return len(units) == len(unit_ids)
+
+    async def count_free_units(self, unit_ids: list[str], now: datetime) -> int:
+        units = [self.units.get(unit_id) for unit_id in dict.fromkeys(unit_ids)]
+        return sum(1 for u in units if u and _unit_is_free(u, now))
+
+    async def seat_types(self, event_id: str, seat_ids: list[str]) -> dict[str, str]:
+        units = [self.units.get(seat_unit_id(event_id, s)) for s in seat_ids]
+        return {u["seatId"]: u["ticketTypeId"] for u in units if u}
+
+    async def listing(self, ticket_id: str) -> Listing | None:
+        unit = self.units.get(listing_unit_id(ticket_id))
+        return unit["listing"] if unit else None
+
+    def seats_of_event(self, event_id: str) -> list[Document]:
+        seats = [u for u in self.units.values() if u.get("eventId") == event_id]
+        return sorted(seats, key=lambda u: u["layout"])
+
+
+class FakeCounters:
+    """General-admission counter shards: `{quantity, sold, holds: [{orderId, n,
+    expiresAt, sold?}]}` each, claimed against the domain's "live entry" rule."""
+
+    def __init__(self) -> None:
+        self.shards: dict[str, Document] = {}
+
+    def add_type(self, event_id: str, type_id: str, quantity: int, shards: int = 1) -> None:
+        for k, part in enumerate(even_slices(quantity, shards)):
+            self.shards[shard_id(event_id, type_id, k)] = {
+                "_id": shard_id(event_id, type_id, k),
+                "eventId": event_id,
+                "ticketTypeId": type_id,
+                "shard": k,
+                "quantity": part,
+                "sold": 0,
+                "holds": [],
+            }
+
+    def _of_types(self, event_id: str, type_ids: list[str]) -> list[Document]:
+        return [
+            d
+            for d in self.shards.values()
+            if d["eventId"] == event_id and d["ticketTypeId"] in type_ids
+        ]
+
+    @staticmethod
+    def _free(doc: Document, now: datetime, excluding_order: str | None = None) -> int:
+        others = [h for h in doc["holds"] if h["orderId"] != excluding_order]
+        return int(counter_free({**doc, "holds": others}, now)[1])
+
+    async def claim(
+        self, shard: str, order_id: str, n: int, expires_at: datetime, now: datetime
+    ) -> bool:
+        doc = self.shards.get(shard)
+        if doc is None or self._free(doc, now) < n:
+            return False
+        kept = [h for h in doc["holds"] if entry_is_live(h, now)]
+        doc["holds"] = [*kept, {"orderId": order_id, "n": n, "expiresAt": expires_at}]
+        return True
+
+    async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
+        return {d["_id"]: max(0, self._free(d, now)) for d in self._of_types(event_id, [type_id])}
+
+    def _pull(self, docs: list[Document], order_id: str) -> None:
+        for doc in docs:
+            doc["holds"] = [h for h in doc["holds"] if h["orderId"] != order_id]
+
+    async def release_shards(self, shards: list[str], order_id: str) -> None:
+        self._pull([self.shards[s] for s in shards if s in self.shards], order_id)
+
+    async def release(self, event_id: str, type_ids: list[str], order_id: str) -> None:
+        self._pull(self._of_types(event_id, type_ids), order_id)
+
+    async def entries_of_order(
+        self, event_id: str, type_ids: list[str], order_id: str
+    ) -> list[tuple[str, str, int]]:
+        return [
+            (doc["_id"], doc["ticketTypeId"], int(h["n"]))
+            for doc in self._of_types(event_id, type_ids)
+            for h in doc["holds"]
+            if h["orderId"] == order_id
+        ]
+
+    async def sell(self, shard: str, order_id: str, n: int, now: datetime) -> bool:
+        doc = self.shards.get(shard)
+        entry = next((h for h in doc["holds"] if h["orderId"] == order_id), None) if doc else None
+        if doc is None or entry is None or self._free(doc, now, order_id) < n:
+            return False
+        entry["sold"] = True
+        return True
+
+    async def fold(self, shard: str, order_id: str, n: int) -> None:
+        doc = self.shards.get(shard)
+        if doc and any(h["orderId"] == order_id and h.get("sold") for h in doc["holds"]):
+            self._pull([doc], order_id)
+            doc["sold"] += n
+
+    def counters_of_event(self, event_id: str) -> list[Document]:
+        return merge_shards([d for d in self.shards.values() if d["eventId"] == event_id])
+
+
+class FakeCatalog:
+    def __init__(self) -> None:
+        self.events: dict[str, EventInfo] = {}
+
+    async def event(self, event_id: str) -> EventInfo | None:
+        return self.events.get(event_id)
+
+    async def version_of(self, event_id: str) -> int | None:
+        event = self.events.get(event_id)
+        return event.version if event else None
+
+    async def save_event(self, event: EventCreated | EventUpdated, shards: dict[str, int]) -> bool:
+        current = await self.version_of(event.event_id)
+        if current is not None and current >= event.version:
+            return False
+        seated = event.seated_type_ids()
+        types = [
+            TicketType(
+                t.id,
+                t.name,
+                t.price,
+                t.quantity,
+                t.max_per_order,
+                t.id in seated,
+                shards.get(t.id, 1),
+            )
+            for t in event.ticket_types
+        ]
+        self.events[event.event_id] = EventInfo(
+            event.event_id,
+            event.organizer_id,
+            event.name,
+            event.starts_at,
+            event.ends_at,
+            event.hold_minutes,
+            event.currency,
+            event.status,
+            event.version,
+            types,
+        )
+        return True
+
+
+@dataclass
+class FakeReplica:
+    """Records the catalog events applied to the inventory (the replica's own writes are
+    covered by the integration tests on the real database)."""
+
+    applied: list[Event] = field(default_factory=list)
+    listing_versions: dict[str, int] = field(default_factory=dict)
+
+    async def apply_counters(self, event: EventCreated | EventUpdated) -> dict[str, int]:
+        self.applied.append(event)
+        return {}
+
+    async def apply_inventory(self, event: EventCreated | EventUpdated) -> SeatMapChanges:
+        return SeatMapChanges(0, 0, 0)
+
+    async def apply_listing(self, event: TicketCreated | TicketUpdated) -> None:
+        self.applied.append(event)
+        self.listing_versions[event.ticket_id] = event.version
+
+    async def listing_version(self, ticket_id: str) -> int | None:
+        return self.listing_versions.get(ticket_id)
+
+
+class FakeAvailability:
+    """Records each change; snapshots read the fake inventory as the projection would."""
+
+    def __init__(self, unit: FakeUnit) -> None:
+        self.unit = unit
+        self.changes: list[tuple[str, dict[str, Any] | None]] = []
+
+    async def changed(self, event_id: str, delta: dict[str, Any] | None = None) -> None:
+        self.changes.append((event_id, delta))
+
+    async def snapshot(self, event_id: str) -> Snapshot | None:
+        event = self.unit.catalog.events.get(event_id)
+        if event is None:
+            return None
+        counters = {d["ticketTypeId"]: d for d in self.unit.counters.counters_of_event(event_id)}
+        seats = [dict(s) for s in self.unit.inventory.seats_of_event(event_id)]
+        return Snapshot(event, counters, seats, 0, time.monotonic())
+
+    async def fresh_snapshot(self, event_id: str, newer_than: float) -> Snapshot | None:
+        return await self.snapshot(event_id)
+
+
+@dataclass
+class FakeRelay:
+    woken: list[Any] = field(default_factory=list)
+
+    def wake(self, document_id: Any = None) -> None:
+        self.woken.append(document_id)
+
+
+@dataclass
+class FakeUnit:
+    """The fakes bundled as the `OrdersUnit` a use case takes, with ways to fill them."""
+
+    orders: FakeOrders = field(default_factory=FakeOrders)
+    inventory: FakeInventory = field(default_factory=FakeInventory)
+    counters: FakeCounters = field(default_factory=FakeCounters)
+    catalog: FakeCatalog = field(default_factory=FakeCatalog)
+    replica: FakeReplica = field(default_factory=FakeReplica)
+    relay: FakeRelay = field(default_factory=FakeRelay)
+    hold_times: HoldTimes = field(default_factory=lambda: HoldTimes(listing_minutes=15))
+    key_secret: bytes = b"k" * 32
+    availability: FakeAvailability = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.availability = FakeAvailability(self)
+
+    def add_event(
+        self,
+        now: datetime,
+        *types: TicketType,
+        event_id: str = "e1",
+        ends_in: timedelta = timedelta(days=1),
+    ) -> EventInfo:
+        """An active event of `types`; general-admission types get their counter shards."""
+        event = EventInfo(
+            event_id,
+            "organizer",
+            "Concert",
+            now + timedelta(hours=1),
+            now + ends_in,
+            15,
+            "usd",
+            "active",
+            0,
+            list(types),
+        )
+        self.catalog.events[event_id] = event
+        for t in types:
+            if not t.seated:
+                self.counters.add_type(event_id, t.id, t.quantity, t.shards)
+        return event
+
+    def add_seats(self, event_id: str, type_id: str, rows: str, per_row: int) -> list[str]:
+        """Seats `<row>-<index>` in layout order; returns their ids."""
+        ids = []
+        for row in rows:
+            for index in range(per_row):
+                self.inventory.add_seat(event_id, f"{row}-{index}", type_id, row, index)
+                ids.append(f"{row}-{index}")
+        return ids
+
+    def add_listing(self, seller_id: str, ticket_id: str = "t1", price: int = 1500) -> Listing:
+        listing = Listing(ticket_id, "Resale seat", price, "usd", seller_id)
+        self.inventory.add_listing(listing)
+        return listing
+
+
+def general_type(
+    type_id: str = "ga", quantity: int = 10, max_per_order: int = 5, shards: int = 1
+) -> TicketType:
+    return TicketType(type_id, type_id.upper(), 2050, quantity, max_per_order, False, shards)
+
+
+def seated_type(type_id: str = "std", quantity: int = 24, max_per_order: int = 10) -> TicketType:
+    return TicketType(type_id, "Standard", 4000, quantity, max_per_order, seated=True)
+
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)

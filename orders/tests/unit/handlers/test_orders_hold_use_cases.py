@@ -1,0 +1,164 @@
+"""Taking holds, on in-memory fakes: a resale listing, general admission, chosen seats
+and seats together — each all or none, refusals leaving nothing held."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from orders_fakes import NOW, FakeUnit, general_type, seated_type
+
+from orders.domain import NotEnoughTickets, OwnTicket, RuleViolation
+from orders.domain.units import listing_unit_id, seat_unit_id
+from orders.handlers.holds import hold_general, hold_listing
+from orders.handlers.seats import hold_seats, hold_together
+from ticketing_common.domain_errors import NotFound
+from ticketing_common.events import OrderCreated
+
+
+async def test_a_listing_hold_holds_the_unit_and_records_order_created() -> None:
+    uow = FakeUnit()
+    uow.add_listing("seller", price=1550)
+
+    hold = await hold_listing(uow, "buyer", "t1", NOW)
+
+    order = hold.order
+    assert (order.kind, order.status, order.user_id, order.amount) == (
+        "listing",
+        "created",
+        "buyer",
+        1550,
+    )
+    assert order.expires_at == NOW + timedelta(minutes=15)
+    unit = uow.inventory.unit(listing_unit_id("t1"))
+    assert (unit["status"], unit["orderId"]) == ("held", order.id)
+    assert await uow.orders.get(order.id) == order
+    (created,) = uow.orders.recorded[order.id]
+    assert isinstance(created, OrderCreated)
+    assert uow.relay.woken == [order.id]  # order.created goes out now, not at the next poll
+
+
+async def test_a_seller_cannot_hold_their_own_listing() -> None:
+    uow = FakeUnit()
+    uow.add_listing("seller")
+
+    with pytest.raises(OwnTicket, match="You cannot buy your own ticket"):
+        await hold_listing(uow, "seller", "t1", NOW)
+
+    assert uow.inventory.unit(listing_unit_id("t1"))["status"] == "available"
+    assert uow.orders.stored == {}
+
+
+async def test_a_held_listing_is_refused_until_its_hold_expires() -> None:
+    uow = FakeUnit()
+    uow.add_listing("seller")
+    await hold_listing(uow, "first", "t1", NOW)
+
+    with pytest.raises(RuleViolation, match="Ticket is already reserved"):
+        await hold_listing(uow, "second", "t1", NOW + timedelta(minutes=14))
+    later = await hold_listing(uow, "second", "t1", NOW + timedelta(minutes=16))
+
+    assert uow.inventory.unit(listing_unit_id("t1"))["orderId"] == later.order.id
+    with pytest.raises(NotFound, match="Ticket not found"):
+        await hold_listing(uow, "buyer", "missing", NOW)
+
+
+async def test_general_admission_holds_units_and_announces_the_change() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=10))
+
+    hold = await hold_general(uow, "buyer", "e1", {"ga": 3}, NOW)
+
+    assert hold.order.amount == 3 * 2050
+    assert await uow.counters.free_by_shard("e1", "ga", NOW) == {"e1:ga": 7}
+    ((event_id, delta),) = uow.availability.changes
+    assert event_id == "e1"
+    assert delta is not None
+    assert (delta["op"], delta["orderId"]) == ("held", hold.order.id)
+
+
+async def test_general_admission_is_refused_when_sold_out_naming_what_is_left() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=10))
+    await hold_general(uow, "first", "e1", {"ga": 5}, NOW)
+    await hold_general(uow, "second", "e1", {"ga": 3}, NOW)
+
+    with pytest.raises(NotEnoughTickets) as refused:
+        await hold_general(uow, "third", "e1", {"ga": 3}, NOW)
+
+    assert (refused.value.requested, refused.value.available) == (3, 2)
+    assert len(uow.orders.stored) == 2
+
+
+async def test_general_admission_over_several_types_is_all_or_none() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=10), general_type("vip", quantity=2))
+
+    with pytest.raises(NotEnoughTickets):
+        await hold_general(uow, "buyer", "e1", {"ga": 4, "vip": 3}, NOW)
+
+    # The general units taken before the VIP claim failed are given back.
+    assert await uow.counters.free_by_shard("e1", "ga", NOW) == {"e1:ga": 10}
+    assert uow.orders.stored == {}
+    both = await hold_general(uow, "buyer", "e1", {"ga": 4, "vip": 2}, NOW)
+    assert both.order.units == 6
+
+
+async def test_a_claim_is_split_over_shards_when_no_shard_has_room_for_all() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=10, max_per_order=10, shards=2))
+    await hold_general(uow, "first", "e1", {"ga": 3}, NOW)
+
+    hold = await hold_general(uow, "second", "e1", {"ga": 7}, NOW)
+
+    entries = await uow.counters.entries_of_order("e1", ["ga"], hold.order.id)
+    assert sum(n for _, _, n in entries) == 7
+    assert await uow.counters.free_by_shard("e1", "ga", NOW) == {"e1:ga": 0, "e1:ga:1": 0}
+
+
+async def test_an_expired_general_hold_is_free_at_once() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=4))
+    await hold_general(uow, "first", "e1", {"ga": 4}, NOW)
+
+    later = await hold_general(uow, "second", "e1", {"ga": 4}, NOW + timedelta(minutes=16))
+
+    entries = await uow.counters.entries_of_order("e1", ["ga"], later.order.id)
+    assert entries == [("e1:ga", "ga", 4)]
+
+
+async def test_chosen_seats_are_held_all_or_none() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, seated_type("std"))
+    uow.add_seats("e1", "std", "AB", 4)
+    first = await hold_seats(uow, "first", "e1", ["A-0", "A-1"], NOW)
+
+    with pytest.raises(NotEnoughTickets) as refused:
+        await hold_seats(uow, "second", "e1", ["A-1", "A-2"], NOW)
+
+    assert (refused.value.requested, refused.value.available) == (2, 1)
+    assert uow.inventory.unit(seat_unit_id("e1", "A-1"))["orderId"] == first.order.id
+    assert uow.inventory.unit(seat_unit_id("e1", "A-2"))["status"] == "available"
+    assert [line.seat_id for line in first.order.lines] == ["A-0", "A-1"]
+
+
+async def test_unknown_seats_are_named() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, seated_type("std"))
+    uow.add_seats("e1", "std", "A", 2)
+
+    with pytest.raises(RuleViolation, match="Unknown seats: Z-9"):
+        await hold_seats(uow, "buyer", "e1", ["A-0", "Z-9"], NOW)
+
+
+async def test_seats_together_are_adjacent_in_one_row() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, seated_type("std"))
+    uow.add_seats("e1", "std", "AB", 4)
+    await hold_seats(uow, "first", "e1", ["A-1"], NOW)
+
+    hold = await hold_together(uow, "buyer", "e1", "std", 3, NOW)
+
+    assert [line.seat_id for line in hold.order.lines] == ["B-0", "B-1", "B-2"]
+    with pytest.raises(RuleViolation, match="No 3 adjacent seats left in one row"):
+        await hold_together(uow, "other", "e1", "std", 3, NOW)
