@@ -3,6 +3,9 @@
 A service calls `create_service_app` with its settings, routers and a `wire`
 hook that builds its own adapters and listeners from the opened connections and
 returns the service's container, which routes reach through `wiring.container_of`.
+Stopping is bounded: streaming routes end as soon as the server begins to stop
+(`app.state.shutdown`, see `shutdown`); then listeners stop, relays publish what is
+pending, NATS drains and Mongo closes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ticketing_common.logs import configure_logging, request_logging_middleware
 from ticketing_common.messaging import Listener, Publisher, connect_nats, ensure_stream
 from ticketing_common.mongo import Document, MongoClient, connect_mongo
 from ticketing_common.outbox import Outbox, OutboxRelay
+from ticketing_common.shutdown import ShutdownSignal
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 5.0
@@ -78,6 +82,9 @@ def create_service_app(
         configure_logging(settings.service_name, settings.log_level)
         runtime = await _open_runtime(settings)
         app.state.runtime = runtime
+        # Streams end when the server begins to stop, not after it waited for them.
+        app.state.shutdown = shutdown = ShutdownSignal()
+        shutdown.install()
         try:
             if wire:
                 app.state.container = await wire(app, runtime)
@@ -88,13 +95,9 @@ def create_service_app(
             yield
         finally:
             # Also after a failed start: what `wire` started is stopped, nothing leaks.
-            for listener in runtime.listeners:
-                await listener.stop()
-            for close in reversed(runtime.on_shutdown):
-                await close()
-            await runtime.relay.stop()
-            await _close_nats(runtime.nats)
-            await runtime.mongo.close()
+            shutdown.stop()  # stopped without a signal (tests, embedding): end streams too
+            shutdown.uninstall()
+            await _stop_runtime(runtime)
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.settings = settings
@@ -104,6 +107,18 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _stop_runtime(runtime: Runtime) -> None:
+    """Listeners stop (no new writes), relays publish what is pending, NATS drains: bounded."""
+    await asyncio.gather(*(listener.stop() for listener in runtime.listeners))
+    log.info("listeners stopped", extra={"listeners": len(runtime.listeners)})
+    for close in reversed(runtime.on_shutdown):
+        await close()
+    await runtime.relay.stop()
+    await _close_nats(runtime.nats)
+    await runtime.mongo.close()
+    log.info("service stopped")
 
 
 async def _close_nats(nc: NatsClient) -> None:

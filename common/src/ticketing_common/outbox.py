@@ -30,6 +30,8 @@ from ticketing_common.tasks import stop_task
 log = logging.getLogger(__name__)
 
 PENDING_EVENTS_FIELD = "pendingEvents"
+# How long a stopping relay may spend publishing what is still pending.
+FLUSH_SECONDS = 2.0
 
 
 def outbox_entry(event: Event) -> Document:
@@ -63,6 +65,7 @@ class _Relay(ABC):
         self.publisher = publisher
         self.poll_seconds = poll_seconds
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -72,18 +75,37 @@ class _Relay(ABC):
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=type(self).__name__)
 
-    async def stop(self) -> None:
+    async def stop(self, flush_seconds: float = FLUSH_SECONDS) -> None:
+        """Publish what is pending in last passes, then stop; cancelled after `flush_seconds`."""
+        self._stopping = True
+        self._wakeup.set()
+        if self._task is not None:
+            await asyncio.wait({self._task}, timeout=flush_seconds)
         await stop_task(self._task)
 
     async def _run(self) -> None:
         while True:
-            try:
-                await self.publish_pending()
-            except Exception:
-                log.exception("outbox relay pass failed")
+            # Read before the pass: a stop during it wakes the loop for one more.
+            last = self._stopping
+            published = await self._pass()
+            if last:
+                flushed = published
+                while published:  # until a pass finds nothing more
+                    published = await self._pass()
+                    flushed += published
+                relay = type(self).__name__
+                log.info("outbox relay stopped", extra={"relay": relay, "flushed": flushed})
+                return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
             self._wakeup.clear()
+
+    async def _pass(self) -> int:
+        try:
+            return await self.publish_pending()
+        except Exception:
+            log.exception("outbox relay pass failed")
+            return 0
 
     async def _publish(self, entries: list[Document]) -> None:
         # In order, one ack at a time: consumers see events in the order they were written.

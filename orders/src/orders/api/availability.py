@@ -3,7 +3,9 @@
 The stream opens with the whole snapshot (event `availability`), then sends `changes`
 frames naming only the seats and types touched since the previous frame (at most one
 every quarter second), and a keep-alive comment when quiet. A reconnect (with or
-without `Last-Event-ID`) starts again from a whole snapshot.
+without `Last-Event-ID`) starts again from a whole snapshot. When the server begins to
+stop, every stream ends at once with a `retry:` hint, so browsers reconnect soon (to
+another replica behind the gateway) and the process need not wait for them.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from fastapi.responses import StreamingResponse
 
 from orders.api.deps import ContextDep
 from orders.availability import AvailabilityProjection, Snapshot
-from orders.availability.frames import merged
+from orders.availability.frames import farewell
 from orders.availability.render import render
 from ticketing_common.domain_errors import NotFound
 from ticketing_common.events import utc_now
+from ticketing_common.shutdown import ShutdownDep, ShutdownSignal
 
 router = APIRouter(prefix="/api/availability", tags=["availability"])
 HEARTBEAT_SECONDS = 15.0
@@ -40,33 +43,29 @@ async def availability(event_id: str, ctx: ContextDep) -> dict[str, Any]:
 
 @router.get("/{event_id}/stream")
 async def availability_stream(
-    event_id: str, request: Request, ctx: ContextDep
+    event_id: str, request: Request, ctx: ContextDep, shutdown: ShutdownDep
 ) -> StreamingResponse:
     projection = ctx.availability
     await _snapshot(projection, event_id)  # 404 before the stream starts
     return StreamingResponse(
-        _frames(projection, event_id, request),
+        _frames(projection, event_id, request, shutdown),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
 async def _frames(
-    projection: AvailabilityProjection, event_id: str, request: Request
+    projection: AvailabilityProjection, event_id: str, request: Request, shutdown: ShutdownSignal
 ) -> AsyncIterator[str]:
     async with projection.feeds.watch(event_id) as (feed, viewer):
-        first = feed.welcome(viewer)
-        if first is None:
-            return
-        # Frame ids are the feed's own: whatever `Last-Event-ID` names, start from a snapshot.
-        yield f"retry: {RETRY_MILLISECONDS}\n" + first.text
-        while not await request.is_disconnected():
-            frames = await viewer.next(HEARTBEAT_SECONDS)
-            if frames is None:
-                yield ": keep-alive\n\n"
-            elif viewer.behind or any(f.name == "availability" for f in frames):
-                viewer.behind = False
-                if (whole := feed.welcome(viewer)) is not None:
-                    yield whole.text
-            else:
-                yield merged(frames).text
+        with shutdown.on_stop(viewer.end):
+            first = feed.welcome(viewer)
+            if first is None:
+                return
+            # Frame ids are the feed's own: whatever `Last-Event-ID` names, start from a snapshot.
+            yield f"retry: {RETRY_MILLISECONDS}\n" + first.text
+            while not viewer.ended and not await request.is_disconnected():
+                if (text := await feed.next_text(viewer, HEARTBEAT_SECONDS)) is not None:
+                    yield text
+            if viewer.ended:
+                yield farewell()

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from typing import Any, NamedTuple
 
 from orders.availability.diff import SentState, same_definition
-from orders.availability.frames import MAX_BACKLOG, Frame, Viewer, sse
+from orders.availability.frames import MAX_BACKLOG, Frame, Viewer, merged, sse
 from orders.availability.render import render
 from orders.availability.snapshot import Snapshot, SnapshotSource
 from ticketing_common.events import utc_now
@@ -83,6 +83,20 @@ class EventFeed:
             if later.version > render_.frame.version:
                 viewer.push(later)
         return render_.frame
+
+    async def next_text(self, viewer: Viewer, quiet_seconds: float) -> str | None:
+        """What to send `viewer` next: its queued frames as one, a whole snapshot when it
+        fell behind, or a keep-alive after `quiet_seconds`; None when it has ended."""
+        frames = await viewer.next(quiet_seconds)
+        if viewer.ended:
+            return None
+        if frames is None:
+            return ": keep-alive\n\n"
+        if viewer.behind or any(f.name == "availability" for f in frames):
+            viewer.behind = False
+            whole = self.welcome(viewer)
+            return whole.text if whole is not None else None
+        return merged(frames).text
 
     def _on_change(self, delta: dict[str, Any] | None) -> None:
         for line in (delta or {}).get("lines", []):

@@ -1,7 +1,8 @@
 """Server-sent-event frames of the live availability stream, and each viewer's queue.
 
 A frame is rendered once and the same text goes to every viewer; a viewer reading
-slowly finds several queued frames at once and sends them as one.
+slowly finds several queued frames at once and sends them as one. A viewer ended by
+a shutdown is sent a `farewell` before the stream closes.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 # A viewer this many frames behind is sent a fresh snapshot instead of the backlog.
 MAX_BACKLOG = 64
+# When a replica stops, its viewers reconnect after a delay in this range (ms): soon, yet
+# spread, so they do not all arrive at the next replica in the same instant, and after
+# this replica has stopped accepting (the gateway then sends them to another one).
+FAREWELL_RETRY_MS = (500, 1500)
 
 
 @dataclass(frozen=True)
@@ -48,11 +54,22 @@ def merged(frames: list[Frame]) -> Frame:
     return sse(last.version, last.id, "changes", payload)
 
 
+def farewell() -> str:
+    """The last words of a stream ended by a shutdown: when to reconnect (no event)."""
+    retry = random.randint(*FAREWELL_RETRY_MS)  # noqa: S311 - spreads load, guards nothing
+    return f": server stopping, reconnect\nretry: {retry}\n\n"
+
+
 @dataclass(eq=False)  # kept in a set, by identity
 class Viewer:
     frames: deque[Frame] = field(default_factory=deque)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     behind: bool = False  # dropped its backlog: needs a whole snapshot
+    ended: bool = False  # the server is stopping: the stream closes
+
+    def end(self) -> None:
+        self.ended = True
+        self.ready.set()
 
     def push(self, frame: Frame) -> None:
         if len(self.frames) >= MAX_BACKLOG:
