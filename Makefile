@@ -6,10 +6,15 @@ SERVICES := $(patsubst %/pyproject.toml,%,$(wildcard auth/pyproject.toml tickets
 PACKAGES := ticketing_common $(SERVICES)
 STAMP := $(VENV)/.installed
 
-.PHONY: dev install test test-tools lint format bench clean-data
+.PHONY: dev cluster install test test-tools lint format bench clean-data
 
 dev: install
 	$(PY) -m ticketing_common.devstack
+
+# Three NATS nodes (stream R3), two replicas of each service behind the gateway, on
+# ports from CLUSTER_PORT_BASE (default 18000, gateway on 18080); data in .data/cluster.
+cluster: install
+	$(PY) -m ticketing_common.devstack cluster
 
 install: $(STAMP)
 

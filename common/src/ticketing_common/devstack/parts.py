@@ -12,6 +12,7 @@ from pathlib import Path
 from ticketing_common.devstack.settings import StackSettings
 
 SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "client")
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 @dataclass
@@ -48,6 +49,7 @@ def dev_secret(settings: StackSettings, name: str) -> str:
     """A development secret, kept under the data directory so it survives restarts."""
     if settings.in_memory:
         return secrets.token_urlsafe(48)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     key_file = settings.data_dir / f"dev-{name}"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
@@ -61,102 +63,125 @@ def build_parts(settings: StackSettings) -> list[Part]:
 
 def infrastructure_parts(settings: StackSettings) -> list[Part]:
     """The database, the broker and the payment provider."""
+    return [mongo_part(settings), nats_part(settings), stripe_part(settings)]
+
+
+def data_dir(settings: StackSettings) -> Path:
     data = settings.data_dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
-    host = settings.host
-    mongo_store = ":memory:" if settings.in_memory else str(data / "mongo")
-    nats_store = data / ("nats-test" if settings.in_memory else "nats")
-    return [
-        Part(
-            "mongo (SecantusDB)",
-            [
-                binary("secantusd-py"),
-                "--host",
-                host,
-                "--port",
-                str(settings.mongo_port),
-                "--storage-path",
-                mongo_store,
-                "--log-level",
-                "WARNING",
-            ],
-            settings.mongo_port,
-            "MONGO_PORT",
-        ),
-        Part(
-            "nats (JetStream)",
-            [
-                binary("nats-server"),
-                "-js",
-                "-a",
-                host,
-                "-p",
-                str(settings.nats_port),
-                "-sd",
-                str(nats_store),
-            ],
-            settings.nats_port,
-            "NATS_PORT",
-        ),
-        Part(
-            "stripe (localstripe)",
-            [binary("localstripe"), "--port", str(settings.stripe_port)]
-            + (["--from-scratch"] if settings.in_memory else []),
-            settings.stripe_port,
-            "STRIPE_PORT",
-        ),
-    ]
+    return data
 
 
-def application_parts(settings: StackSettings) -> list[Part]:
-    """Every installed service, then the gateway in front of them."""
-    host = settings.host
-    parts: list[Part] = []
-    service_env = {
+def mongo_part(settings: StackSettings, port_setting: str = "MONGO_PORT") -> Part:
+    store = ":memory:" if settings.in_memory else str(data_dir(settings) / "mongo")
+    return Part(
+        "mongo (SecantusDB)",
+        [
+            binary("secantusd-py"),
+            "--host",
+            settings.host,
+            "--port",
+            str(settings.mongo_port),
+            "--storage-path",
+            store,
+            "--log-level",
+            "WARNING",
+        ],
+        settings.mongo_port,
+        port_setting,
+    )
+
+
+def nats_part(settings: StackSettings) -> Part:
+    store = data_dir(settings) / ("nats-test" if settings.in_memory else "nats")
+    return Part(
+        "nats (JetStream)",
+        [
+            binary("nats-server"),
+            "-js",
+            "-a",
+            settings.host,
+            "-p",
+            str(settings.nats_port),
+            "-sd",
+            str(store),
+        ],
+        settings.nats_port,
+        "NATS_PORT",
+    )
+
+
+def stripe_part(settings: StackSettings, port_setting: str = "STRIPE_PORT") -> Part:
+    return Part(
+        "stripe (localstripe)",
+        [binary("localstripe"), "--port", str(settings.stripe_port)]
+        + (["--from-scratch"] if settings.in_memory else []),
+        settings.stripe_port,
+        port_setting,
+    )
+
+
+def service_env(settings: StackSettings, nats_url: str, stream_replicas: int) -> dict[str, str]:
+    """What every service process gets; `settings.extra_env` has the last word."""
+    return {
         "MONGO_URI": settings.mongo_uri,
-        "NATS_URL": settings.nats_url,
+        "NATS_URL": nats_url,
+        # Set even when 1, so an exported NATS_STREAM_REPLICAS=3 cannot break a single node.
+        "NATS_STREAM_REPLICAS": str(stream_replicas),
         "JWT_KEY": dev_secret(settings, "jwt-key"),
         "TICKET_KEY_SECRET": dev_secret(settings, "ticket-key-secret"),
         "STRIPE_WEBHOOK_SECRET": dev_secret(settings, "stripe-webhook-secret"),
         "LOG_LEVEL": settings.log_level,
         "STRIPE_API_BASE": settings.stripe_url,
         "STRIPE_SECRET_KEY": "sk_test_embedded",
-        "API_BASE_URL": f"http://{host}:{settings.gateway_port}",
+        "API_BASE_URL": f"http://{settings.host}:{settings.gateway_port}",
         **settings.extra_env,
     }
-    for service in installed_services():
-        port = settings.service_port(service)
-        parts.append(
-            Part(
-                service,
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    f"{service}.main:create_app",
-                    "--factory",
-                    "--host",
-                    host,
-                    "--port",
-                    str(port),
-                    "--no-access-log",
-                ],
-                port,
-                f"{service.upper()}_PORT",
-                "/healthz",
-                {**service_env, "SERVICE_NAME": service, "MONGO_DB": service},
-            )
-        )
-    upstreams = {f"{s.upper()}_UPSTREAM": f"{host}:{settings.service_port(s)}" for s in SERVICES}
-    caddyfile = Path(__file__).resolve().parents[4] / "infra" / "Caddyfile"
-    parts.append(
-        Part(
-            "gateway (Caddy)",
-            [binary("caddy"), "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-            settings.gateway_port,
-            "GATEWAY_PORT",
-            None,
-            {"GATEWAY_PORT": str(settings.gateway_port), **upstreams},
-        )
+
+
+def service_part(
+    name: str, service: str, port: int, port_setting: str, host: str, env: dict[str, str]
+) -> Part:
+    """One uvicorn process of `service`; `name` tells replicas apart (and names the log)."""
+    command = [sys.executable, "-m", "uvicorn", f"{service}.main:create_app", "--factory"]
+    command += ["--host", host, "--port", str(port), "--no-access-log"]
+    # An open stream (availability updates) must not hold a stopping process forever.
+    command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+    return Part(
+        name,
+        command,
+        port,
+        port_setting,
+        "/healthz",
+        {**env, "SERVICE_NAME": service, "MONGO_DB": service},
     )
+
+
+def gateway_part(
+    settings: StackSettings, upstreams: dict[str, list[int]], port_setting: str = "GATEWAY_PORT"
+) -> Part:
+    """Caddy with `infra/Caddyfile`; each service's ports become its list of upstreams."""
+    env = {
+        f"{service.upper()}_UPSTREAM": " ".join(f"{settings.host}:{port}" for port in ports)
+        for service, ports in upstreams.items()
+    }
+    caddyfile = Path(__file__).resolve().parents[4] / "infra" / "Caddyfile"
+    return Part(
+        "gateway (Caddy)",
+        [binary("caddy"), "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
+        settings.gateway_port,
+        port_setting,
+        None,
+        {"GATEWAY_PORT": str(settings.gateway_port), **env},
+    )
+
+
+def application_parts(settings: StackSettings) -> list[Part]:
+    """Every installed service, then the gateway in front of them."""
+    env = service_env(settings, settings.nats_url, stream_replicas=1)
+    parts = [
+        service_part(s, s, settings.service_port(s), f"{s.upper()}_PORT", settings.host, env)
+        for s in installed_services()
+    ]
+    parts.append(gateway_part(settings, {s: [settings.service_port(s)] for s in SERVICES}))
     return parts

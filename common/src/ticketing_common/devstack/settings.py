@@ -27,6 +27,10 @@ class StackSettings(BaseSettings):
     expiration_port: int = 3004
     payments_port: int = 3005
     log_level: str = "INFO"
+    # `make cluster`: every port of the multi-node topology is this base plus a fixed
+    # offset (see devstack/cluster.py), clear of the single-node defaults above.
+    cluster_port_base: int = Field(default=18000, ge=1024, le=64000)
+    cluster_replicas: int = Field(default=2, ge=1, le=9)
     extra_env: dict[str, str] = Field(default_factory=dict)
 
     @property

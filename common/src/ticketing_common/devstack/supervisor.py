@@ -11,7 +11,7 @@ from pathlib import Path
 import ticketing_common.devstack.groups as groups
 from ticketing_common.devstack.healing import Healer
 from ticketing_common.devstack.parts import Part
-from ticketing_common.devstack.probes import answers, port_is_free
+from ticketing_common.devstack.probes import answers, port_is_free, port_is_free_to_listen
 from ticketing_common.devstack.restarts import DEFAULT_RESTARTS, RestartPolicy
 
 Report = Callable[[str], None]
@@ -65,7 +65,9 @@ class Supervisor:
 
     def check_ports(self) -> None:
         for part in self.parts:
-            if not port_is_free(self.host, part.port):
+            # Connections a stopped stack left in TIME_WAIT do not stop its servers (they
+            # all listen with SO_REUSEADDR), so only a live listener counts as taken.
+            if not port_is_free_to_listen(self.host, part.port):
                 raise PortInUse(
                     f"Port {part.port} for {part.name} is already in use. "
                     f"Stop what holds it, or set {part.port_setting} to another port."

@@ -12,7 +12,12 @@ from ticketing_common.events import STREAM_NAME, STREAM_SUBJECTS
 
 
 async def connect_nats(url: str, name: str) -> NatsClient:
-    return await nats.connect(url, name=name, max_reconnect_attempts=-1, connect_timeout=5)
+    """`url` may name several servers of a cluster, comma-separated, to fail over between.
+
+    nats-py reads a string as one address, so the list is split here.
+    """
+    servers = [server.strip() for server in url.split(",") if server.strip()]
+    return await nats.connect(servers, name=name, max_reconnect_attempts=-1, connect_timeout=5)
 
 
 def stream_config(replicas: int = 1) -> StreamConfig:

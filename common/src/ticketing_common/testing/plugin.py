@@ -20,7 +20,8 @@ from nats.aio.client import Client as NatsClient
 from nats.js.errors import NotFoundError
 
 from ticketing_common.devstack import StackSettings, Supervisor
-from ticketing_common.devstack.parts import build_parts, infrastructure_parts
+from ticketing_common.devstack.cluster import cluster_stack, free_port_base
+from ticketing_common.devstack.parts import Part, build_parts, infrastructure_parts
 from ticketing_common.events import STREAM_NAME
 from ticketing_common.messaging import connect_nats, ensure_stream
 from ticketing_common.mongo import MongoClient, connect_mongo
@@ -75,18 +76,26 @@ def embedded_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpo
         supervisor.stop_all()
 
 
+def _topology(settings: StackSettings) -> tuple[StackSettings, list[Part]]:
+    if os.environ.get("TICKETING_E2E_TOPOLOGY") == "cluster":
+        base = free_port_base(settings.host, settings.cluster_replicas)
+        return cluster_stack(settings.model_copy(update={"cluster_port_base": base}))
+    return settings, build_parts(settings)
+
+
 @pytest.fixture(scope="session")
 def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole system behind the gateway, on servers of its own; yields the gateway URL.
 
     Its own broker and database keep integration tests (which purge the stream and
-    drop consumers) from disturbing the services' durable consumers.
+    drop consumers) from disturbing the services' durable consumers. With
+    `TICKETING_E2E_TOPOLOGY=cluster`, the topology of `make cluster` runs instead (three
+    NATS nodes, two replicas of each service) on a free range of ports.
     """
     settings = _stack_settings(tmp_path_factory.mktemp("stack"))
     settings = settings.model_copy(update={"extra_env": {"JWT_KEY": TEST_JWT_KEY}})
-    supervisor = Supervisor(
-        build_parts(settings), settings.data_dir / "logs", "127.0.0.1", lambda _: None
-    )
+    settings, parts = _topology(settings)
+    supervisor = Supervisor(parts, settings.data_dir / "logs", "127.0.0.1", lambda _: None)
     try:
         supervisor.start_all()
         yield f"http://127.0.0.1:{settings.gateway_port}"
