@@ -117,3 +117,50 @@ async def test_malformed_payload_is_terminated_and_later_events_flow(
         assert await db["seen"].count_documents({}) == 1
     finally:
         await listener.stop()
+
+
+async def test_a_batch_is_applied_once_and_a_failing_event_does_not_hold_it_back(
+    clean_stream: NatsClient, db: Database
+) -> None:
+    js = clean_stream.jetstream()
+    listener = CountingListener("svc", js, db, failures=1)
+    # Published before the listener starts, so its first fetch takes them as one batch:
+    # the first attempt fails (the whole batch rolls back), then each is applied alone.
+    for n in range(10):
+        event = UserCreated(user_id=f"b{n % 5}", email=f"b{n}@example.com")
+        await Publisher(js).publish(event)
+    duplicate = UserCreated(user_id="b0", email="again@example.com")
+    await Publisher(js).publish_raw("user.created", duplicate.to_json(), "dup-1")
+    await Publisher(js).publish_raw("user.created", duplicate.to_json(), "dup-2")
+    await listener.start()
+    try:
+
+        async def settled() -> bool:
+            return await _consumer_idle(clean_stream, listener.durable)
+
+        await _wait_for(settled)
+        counts = {doc["_id"]: doc["count"] async for doc in db["seen"].find()}
+        assert counts == {"b0": 3, "b1": 2, "b2": 2, "b3": 2, "b4": 2}
+        assert await db["processed_events"].count_documents({}) == 11
+    finally:
+        await listener.stop()
+
+
+async def test_a_batch_without_failures_handles_each_event_once(
+    clean_stream: NatsClient, db: Database
+) -> None:
+    js = clean_stream.jetstream()
+    listener = CountingListener("svc", js, db)
+    for n in range(8):
+        await Publisher(js).publish(UserCreated(user_id=f"c{n}", email=f"c{n}@example.com"))
+    await listener.start()
+    try:
+
+        async def settled() -> bool:
+            return await _consumer_idle(clean_stream, listener.durable)
+
+        await _wait_for(settled)
+        assert await db["seen"].count_documents({"count": 1}) == 8
+        assert listener.attempts == 8  # each event handled once: no fallback happened
+    finally:
+        await listener.stop()

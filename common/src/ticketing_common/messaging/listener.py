@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from typing import ClassVar, Generic, TypeVar
 
 from nats.aio.msg import Msg
@@ -26,13 +27,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from ticketing_common.events import STREAM_NAME, Event
 from ticketing_common.failpoints import crash_here
 from ticketing_common.logs import event_context
+from ticketing_common.messaging.processed import record_new_events
 from ticketing_common.mongo import Document, in_transaction
 from ticketing_common.tasks import stop_task
 
 E = TypeVar("E", bound=Event)
 log = logging.getLogger(__name__)
-
-PROCESSED_EVENTS = "processed_events"
 
 
 class RetryLater(Exception):
@@ -101,22 +101,44 @@ class Listener(ABC, Generic[E]):
                 log.exception("fetch failed", extra={"durable": self.durable})
                 await asyncio.sleep(1)
                 continue
-            for msg in messages:
-                await self.process(msg)
+            await self.process_batch(messages)
+
+    async def process_batch(self, messages: list[Msg]) -> None:
+        """Apply a fetched batch in one transaction (one read and one write of records,
+        one commit); if anything in it fails, apply its events one by one instead."""
+        parsed = [(msg, event) for msg in messages if (event := await self._parse(msg))]
+        if len(parsed) > 1 and self.idempotent:
+            try:
+                await in_transaction(self.db.client, self._batch_work([e for _, e in parsed]))
+            except Exception as exc:
+                log.info("batch not applied whole; one by one", extra={"why": repr(exc)})
+            else:
+                for msg, _ in parsed:
+                    crash_here("listener.after_commit", self.durable)
+                    await msg.ack()
+                return
+        for msg, event in parsed:
+            await self._process_parsed(msg, event)
 
     async def process(self, msg: Msg) -> None:
+        if event := await self._parse(msg):
+            await self._process_parsed(msg, event)
+
+    async def _parse(self, msg: Msg) -> E | None:
         try:
-            event = self.event_type.model_validate_json(msg.data)
+            return self.event_type.model_validate_json(msg.data)  # type: ignore[return-value]
         except ValidationError as exc:
             log.error(
                 "malformed event terminated",
                 extra={"durable": self.durable, "error": str(exc)[:500]},
             )
             await msg.term()
-            return
+            return None
+
+    async def _process_parsed(self, msg: Msg, event: E) -> None:
         with event_context(event.id):
             try:
-                await self._apply(event)  # type: ignore[arg-type]
+                await self._apply(event)
             except RetryLater as exc:
                 await self._nak(msg, f"retry later: {exc}")
             except Exception:
@@ -138,16 +160,19 @@ class Listener(ABC, Generic[E]):
         if not self.idempotent:
             await self.handle(event, None)
             return
+        await in_transaction(self.db.client, self._batch_work([event]))
 
+    def _batch_work(self, events: list[E]) -> Callable[[AsyncClientSession], Awaitable[None]]:
         async def record_and_handle(session: AsyncClientSession) -> None:
-            # Look first: a failed insert would abort the transaction. A duplicate racing
-            # past this check fails on the unique _id, is naked, and is skipped next time.
-            record_id = f"{self.durable}:{event.id}"
-            processed = self.db[PROCESSED_EVENTS]
-            if await processed.find_one({"_id": record_id}, session=session):
+            new = await record_new_events(self.db, self.durable, events, session)
+            if len(new) < len(events):
                 log.info("duplicate event skipped", extra={"durable": self.durable})
-                return
-            await processed.insert_one({"_id": record_id, "at": event.occurred_at}, session=session)
-            await self.handle(event, session)
+            await self.handle_many(new, session)
 
-        await in_transaction(self.db.client, record_and_handle)
+        return record_and_handle
+
+    async def handle_many(self, events: list[E], session: AsyncClientSession) -> None:
+        """Apply new events in order inside one transaction; a listener whose effects can
+        be written in bulk overrides this."""
+        for event in events:
+            await self.handle(event, session)
