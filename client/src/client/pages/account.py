@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from client.config import ClientSettings
 from client.forms import NO_ERRORS, FormErrors
 from client.gateway import ServiceUnavailable
 from client.web import GatewayDep, form_fields, redirect, render, safe_next
+from ticketing_common.wiring import settings_of
 
 router = APIRouter(tags=["account"])
 
@@ -70,5 +72,5 @@ async def signout(request: Request, gateway: GatewayDep) -> Response:
     response = redirect("/", cookies)
     if not cookies:
         # Auth is down: clear the session cookie ourselves so signing out still works.
-        response.delete_cookie(request.app.state.settings.cookie_name, path="/")
+        response.delete_cookie(settings_of(request, ClientSettings).cookie_name, path="/")
     return response
