@@ -4,22 +4,28 @@ the use cases run in unit tests without Mongo or NATS.
 They keep the stores' conditional-write semantics: a unit or counter is claimed only
 while free (or its hold expired), releases are idempotent and only touch the order's
 own holds, and an order is replaced only while it is still the version (and settling
-state) the change was decided on. Documents keep the stores' field names, so the
-availability snapshot reads them as it reads the database's.
+state) the change was decided on; a fenced order id (the recovery's tombstone) cannot
+be recorded any more. Documents keep the stores' field names (`claimedAt` included),
+so the availability snapshot reads them as it reads the database's, and the recovery's
+reads (`FakeClaims`) find what `orders.store.claims` finds on the same documents
+(tests/integration/store/test_orders_claims.py checks it).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from orders.availability.snapshot import Snapshot
 from orders.domain.counters import counter_free, entry_is_live
+from orders.domain.errors import OrderIdTaken
 from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges, TicketType
 from orders.domain.listing import Listing
 from orders.domain.order import Order
+from orders.domain.recovery import ABANDONED, Claim, Holding, by_order, claimed_within
 from orders.domain.shards import even_slices, shard_id
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.store.counters import merge_shards
@@ -34,15 +40,35 @@ class FakeOrders:
     def __init__(self) -> None:
         self.stored: dict[str, Order] = {}
         self.recorded: dict[str, list[Event]] = {}  # the events written with each order
+        self.fences: dict[str, datetime] = {}  # the recovery's tombstones: id -> abandonedAt
 
     async def insert(self, order: Order, *events: Event) -> None:
+        if order.id in self.fences:
+            raise OrderIdTaken(order.id)
         if order.id in self.stored:
-            raise KeyError(f"duplicate order {order.id}")
+            return  # as the store: the same order again (a driver's retry) is no change
         self.stored[order.id] = order
         self.recorded[order.id] = list(events)
 
     async def get(self, order_id: str) -> Order | None:
         return self.stored.get(order_id)
+
+    async def fence(self, order_id: str, now: datetime) -> bool:
+        if order_id in self.stored:
+            return False
+        self.fences.setdefault(order_id, now)
+        return True
+
+    async def statuses(self, order_ids: list[str]) -> dict[str, str]:
+        found = {i: self.stored[i].status for i in order_ids if i in self.stored}
+        return {**found, **{i: ABANDONED for i in order_ids if i in self.fences}}
+
+    async def cancelled_between(self, since: datetime, until: datetime) -> dict[str, str | None]:
+        return {
+            o.id: o.event_id
+            for o in self.stored.values()
+            if o.cancelled_at is not None and since < o.cancelled_at <= until
+        }
 
     async def pending_of_event(self, event_id: str) -> list[str]:
         return [o.id for o in self.stored.values() if o.event_id == event_id and o.pending]
@@ -116,7 +142,9 @@ class FakeInventory:
         for unit_id in dict.fromkeys(unit_ids):
             unit = self.units.get(unit_id)
             if unit is not None and _unit_is_free(unit, now):
-                unit.update(status="held", orderId=order_id, holdExpiresAt=expires_at)
+                unit.update(
+                    status="held", orderId=order_id, holdExpiresAt=expires_at, claimedAt=now
+                )
                 claimed += 1
         if claimed == len(unit_ids):
             return True
@@ -130,12 +158,22 @@ class FakeInventory:
     async def release_units(self, unit_ids: list[str], order_id: str) -> None:
         for unit in self._of_order(unit_ids, order_id):
             unit.update(FREE)
+            unit.pop("claimedAt", None)
 
     async def sell_units(self, unit_ids: list[str], order_id: str) -> bool:
         units = self._of_order(unit_ids, order_id)
         for unit in units:
             unit["status"] = "sold"
+            unit.pop("claimedAt", None)
         return len(units) == len(unit_ids)
+
+    def claims(self, keep: Callable[[Document], bool]) -> list[Claim]:
+        """Claims on the held units for which `keep(unit)` holds."""
+        return [
+            Claim(u["orderId"], unit_id, 1, u.get("eventId"))
+            for unit_id, u in self.units.items()
+            if u["status"] == "held" and keep(u)
+        ]
 
     async def count_free_units(self, unit_ids: list[str], now: datetime) -> int:
         units = [self.units.get(unit_id) for unit_id in dict.fromkeys(unit_ids)]
@@ -192,7 +230,8 @@ class FakeCounters:
         if doc is None or self._free(doc, now) < n:
             return False
         kept = [h for h in doc["holds"] if entry_is_live(h, now)]
-        doc["holds"] = [*kept, {"orderId": order_id, "n": n, "expiresAt": expires_at}]
+        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at, "claimedAt": now}
+        doc["holds"] = [*kept, entry]
         return True
 
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
@@ -234,6 +273,40 @@ class FakeCounters:
 
     def counters_of_event(self, event_id: str) -> list[Document]:
         return merge_shards([d for d in self.shards.values() if d["eventId"] == event_id])
+
+    def claims(self, keep: Callable[[Document, Document], bool]) -> list[Claim]:
+        """Claims on the unsold entries for which `keep(entry, shard)` holds."""
+        return [
+            Claim(h["orderId"], doc["_id"], int(h["n"]), doc["eventId"])
+            for doc in self.shards.values()
+            for h in doc["holds"]
+            if not h.get("sold") and keep(h, doc)
+        ]
+
+
+@dataclass
+class FakeClaims:
+    """The recovery's reads over the fake counters and units."""
+
+    counters: FakeCounters
+    inventory: FakeInventory
+
+    async def claimed_between(
+        self, since: datetime, until: datetime, now: datetime
+    ) -> dict[str, Holding]:
+        on_shards = self.counters.claims(
+            lambda h, _: claimed_within(h.get("claimedAt"), since, until) and h["expiresAt"] > now
+        )
+        on_units = self.inventory.claims(
+            lambda u: claimed_within(u.get("claimedAt"), since, until) and u["holdExpiresAt"] > now
+        )
+        return by_order(on_shards, on_units)
+
+    async def held_by(self, order_ids: list[str], event_ids: list[str]) -> dict[str, Holding]:
+        on_shards = self.counters.claims(
+            lambda h, doc: h["orderId"] in order_ids and doc["eventId"] in event_ids
+        )
+        return by_order(on_shards, self.inventory.claims(lambda u: u["orderId"] in order_ids))
 
 
 class FakeCatalog:
@@ -345,9 +418,11 @@ class FakeUnit:
     hold_times: HoldTimes = field(default_factory=lambda: HoldTimes(listing_minutes=15))
     key_secret: bytes = b"k" * 32
     availability: FakeAvailability = field(init=False)
+    claims: FakeClaims = field(init=False)
 
     def __post_init__(self) -> None:
         self.availability = FakeAvailability(self)
+        self.claims = FakeClaims(self.counters, self.inventory)
 
     def add_event(
         self,

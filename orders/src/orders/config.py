@@ -18,3 +18,10 @@ class OrdersSettings(BaseServiceSettings):
     ticket_key_secret: SecretStr = Field(min_length=32)
     # How stale an in-memory availability snapshot may get if a change notification is lost.
     availability_max_age_seconds: float = Field(default=2.0, gt=0)
+    # Recovery of units a crash left claimed (orders.domain.recovery): a claim older than
+    # the grace with no order behind it is fenced and freed, as is one of a cancelled
+    # order; every replica sweeps this often. Such units are free again within
+    # grace + 2 * sweep (20 s by default). The grace is also the longest a hold may take
+    # between its claim and its order write before it is refused (503).
+    abandoned_hold_grace_seconds: float = Field(default=10, gt=0)
+    abandoned_hold_sweep_seconds: float = Field(default=5, gt=0)

@@ -13,6 +13,7 @@ from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
 from orders.domain.holds import HoldTimes
 from orders.store.catalog import CatalogStore
+from orders.store.claims import ClaimStore
 from orders.store.counters import CounterStore
 from orders.store.inventory import InventoryStore
 from orders.store.orders import OrderStore
@@ -29,6 +30,7 @@ class OrdersContainer:
     replica: ReplicaStore
     availability: AvailabilityProjection
     relay: EmbeddedOutboxRelay
+    claims: ClaimStore
 
     @property
     def counters(self) -> CounterStore:

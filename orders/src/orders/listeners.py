@@ -45,14 +45,14 @@ class EventCreatedListener(OrdersListener[EventCreated]):
     event_type = EventCreated
 
     async def handle(self, event: EventCreated, session: AsyncClientSession | None) -> None:
-        await apply_event_definition(self.ctx, event)
+        await apply_event_definition(self.ctx, event, utc_now())
 
 
 class EventUpdatedListener(OrdersListener[EventUpdated]):
     event_type = EventUpdated
 
     async def handle(self, event: EventUpdated, session: AsyncClientSession | None) -> None:
-        await apply_event_definition(self.ctx, event)
+        await apply_event_definition(self.ctx, event, utc_now())
 
 
 class TicketCreatedListener(OrdersListener[TicketCreated]):

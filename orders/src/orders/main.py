@@ -13,9 +13,11 @@ from orders.config import OrdersSettings
 from orders.container import OrdersContainer
 from orders.listeners import LISTENERS
 from orders.store.catalog import CatalogStore
+from orders.store.claims import ClaimStore
 from orders.store.inventory import InventoryStore
 from orders.store.orders import OrderStore
 from orders.store.replica import ReplicaStore
+from orders.sweeper import AbandonedHoldSweeper
 from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 from ticketing_common.outbox import EmbeddedOutboxRelay
@@ -34,12 +36,26 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
         )
         await availability.start()
         container = OrdersContainer(
-            settings, orders, catalog, inventory, ReplicaStore(runtime.db), availability, relay
+            settings,
+            orders,
+            catalog,
+            inventory,
+            ReplicaStore(runtime.db),
+            availability,
+            relay,
+            ClaimStore(runtime.db),
         )
         relay.start()
+        sweeper = AbandonedHoldSweeper(
+            container,
+            settings.abandoned_hold_grace_seconds,
+            settings.abandoned_hold_sweep_seconds,
+        )
+        sweeper.start()
         # Stopped before NATS and Mongo close (the runtime runs these last-added first).
         runtime.on_shutdown.append(availability.stop)
         runtime.on_shutdown.append(relay.stop)
+        runtime.on_shutdown.append(sweeper.stop)
         for listener in LISTENERS:
             runtime.listeners.append(
                 listener(settings.service_name, runtime.js, runtime.db, container)

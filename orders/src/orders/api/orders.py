@@ -66,5 +66,5 @@ async def get_order(order_id: str, user: CurrentUser, ctx: ContextDep) -> OrderO
 
 @router.delete("/{order_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_order(order_id: str, user: CurrentUser, ctx: ContextDep) -> Response:
-    await cancel_order(ctx, order_id, "cancelled_by_buyer", buyer=user.id)
+    await cancel_order(ctx, order_id, "cancelled_by_buyer", utc_now(), buyer=user.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ticketing_common.domain_errors import Conflict, Forbidden, NotFound, RuleViolation
+from ticketing_common.domain_errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    Unavailable,
+)
 
 
 class EventUnavailable(RuleViolation):
@@ -62,3 +68,16 @@ class OwnTicket(RuleViolation):
 class NotOrganizer(Forbidden):
     def __init__(self) -> None:
         super().__init__("Only the event's organizer can check tickets in")
+
+
+class OrderIdTaken(Exception):
+    """An order's id is taken already: the recovery sweep fenced it off (its claims were
+    older than the grace with no order behind them — see orders.domain.recovery)."""
+
+
+class HoldTooSlow(Unavailable):
+    """The hold's claims were taken back by the recovery sweep before its order was
+    recorded; nothing is held, a new try starts afresh."""
+
+    def __init__(self) -> None:
+        super().__init__("The hold took too long; please try again", retry_after=1)

@@ -56,6 +56,8 @@ class Order:
     cancel_reason: CancelReason | None = None
     # The payment being turned into a sale; while set, only that payment decides the order.
     settling: str | None = None
+    # When it was cancelled: the recovery sweep finds cancels whose release never ran.
+    cancelled_at: datetime | None = None
 
     @property
     def amount(self) -> int:
@@ -98,7 +100,7 @@ class Order:
         )
 
     def cancel(
-        self, reason: CancelReason, *, by_buyer: bool = False
+        self, reason: CancelReason, now: datetime, *, by_buyer: bool = False
     ) -> tuple[Order, OrderCancelled | None]:
         """Cancel a pending order → (cancelled order, its event); (self, None) when there is
         nothing to cancel.
@@ -117,7 +119,7 @@ class Order:
             if by_buyer:
                 raise PaymentInProgress()
             return self, None
-        return self._cancelled(reason)
+        return self._cancelled(reason, now)
 
     def start_settling(self, payment_id: str) -> Order:
         """Mark a pending order as being paid, so a racing cancel leaves it alone; an order
@@ -136,16 +138,21 @@ class Order:
         event = OrderCompleted(**done._payload(), ticket_ids=[t.id for t in tickets])
         return done, event
 
-    def hold_lost(self) -> tuple[Order, OrderCancelled]:
+    def hold_lost(self, now: datetime) -> tuple[Order, OrderCancelled]:
         """Paid after its hold expired and someone else took the units: no tickets, the
         order is cancelled as expired (and payments refunds)."""
         if not self.pending or not self.settling:
             raise OrderNotPayable(self.id, self.status)
-        return self._cancelled("expired")
+        return self._cancelled("expired", now)
 
-    def _cancelled(self, reason: CancelReason) -> tuple[Order, OrderCancelled]:
+    def _cancelled(self, reason: CancelReason, now: datetime) -> tuple[Order, OrderCancelled]:
         cancelled = replace(
-            self, status="cancelled", version=self.version + 1, cancel_reason=reason, settling=None
+            self,
+            status="cancelled",
+            version=self.version + 1,
+            cancel_reason=reason,
+            settling=None,
+            cancelled_at=now,
         )
         return cancelled, OrderCancelled(**cancelled._payload(), reason=reason)
 

@@ -19,6 +19,7 @@ from orders.domain.order import Order
 from orders.domain.shards import shard_ids, split_claim
 from orders.domain.units import ga_type_ids
 from orders.handlers.ports import CounterInventory
+from ticketing_common.failpoints import crash_here
 
 # Rounds of "count, then claim" before a claim racing other splitters gives up.
 CLAIM_ROUNDS = 8
@@ -46,6 +47,8 @@ async def claim_units(
             return available
         taken: list[str] = []
         for shard, part in split_claim(free, wanted, _rng):
+            if taken:
+                crash_here("orders.hold.split_claim")
             if not await ga.claim(shard, order_id, part, expires_at, now):
                 break
             taken.append(shard)

@@ -1,8 +1,9 @@
 """Taking holds: a resale listing, or general-admission units of one or more types.
 
-Each hold is decided by conditional writes on the inventory that carry the order id
-and expiry; the order document (with `order.created` embedded) is written after. A
-crash in between leaves a hold nobody owns, which simply expires.
+Each hold is decided by conditional writes on the inventory that carry the order id,
+expiry and claim time; the order document (with `order.created` embedded) is written
+after. A crash in between leaves claims nobody owns: the recovery sweep fences their
+order id and frees them (handlers/recovery.py), no write added here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orders.domain import EventNotFound, NotEnoughTickets, RuleViolation
+from orders.domain.errors import HoldTooSlow, OrderIdTaken
 from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Order
 from orders.domain.order_parts import Line
@@ -20,6 +22,7 @@ from orders.handlers.ga_claims import claim_units
 from orders.handlers.order_changes import announce_order_change, release_inventory
 from orders.handlers.ports import OrdersUnit
 from ticketing_common.domain_errors import NotFound
+from ticketing_common.failpoints import crash_here
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +46,20 @@ def event_hold_window(uow: OrdersUnit, event: EventInfo, now: datetime) -> HoldW
 
 
 async def record_hold(uow: OrdersUnit, order: Order, window: HoldWindow) -> Hold:
-    """Store the order with its `order.created`; if that fails, give the hold back."""
+    """Store the order with its `order.created`; if that fails, give the hold back.
+
+    A hold slower than the recovery's grace may find its id fenced by the sweep, which
+    frees its claims: the buyer is asked to try again (503), nothing is held."""
+    crash_here("orders.hold.after_claim")
     try:
         await uow.orders.insert(order, order.created_event())
-    except Exception:
+    except Exception as error:
         await release_inventory(uow, order)
+        if isinstance(error, OrderIdTaken):
+            log.warning(
+                "hold fenced off before its order was recorded", extra={"order_id": order.id}
+            )
+            raise HoldTooSlow() from error
         raise
     await announce_order_change(uow, order)
     log.info("hold taken", extra={"order_id": order.id, "units": order.units})

@@ -15,6 +15,7 @@ from orders.domain.order import Order, owned_order
 from orders.handlers.order_changes import announce_order_change, release_inventory
 from orders.handlers.ports import OrdersUnit
 from ticketing_common.events import CancelReason
+from ticketing_common.failpoints import crash_here
 from ticketing_common.messaging import RetryLater
 
 log = logging.getLogger(__name__)
@@ -33,17 +34,26 @@ async def _stored(uow: OrdersUnit, order_id: str, buyer: str | None) -> Order:
 
 
 async def cancel_order(
-    uow: OrdersUnit, order_id: str, reason: CancelReason, *, buyer: str | None = None
+    uow: OrdersUnit,
+    order_id: str,
+    reason: CancelReason,
+    now: datetime,
+    *,
+    buyer: str | None = None,
 ) -> Order:
-    """Cancel a pending order and release its hold (`buyer`: only if it is theirs)."""
+    """Cancel a pending order and release its hold (`buyer`: only if it is theirs).
+
+    A crash between the order write and the release leaves a cancelled order holding
+    units: the recovery sweep finds it by its `cancelledAt` (handlers/recovery.py)."""
     for _ in range(RACE_RETRIES):
         order = await _stored(uow, order_id, buyer)
-        cancelled, event = order.cancel(reason, by_buyer=buyer is not None)
+        cancelled, event = order.cancel(reason, now, by_buyer=buyer is not None)
         if event is None:  # nothing to cancel: `cancelled` is the order as it is
             if cancelled.status == "cancelled":
                 await release_inventory(uow, cancelled)  # a redelivery finishes a cancel
             return cancelled
         if await uow.orders.replace_if_unchanged(order, cancelled, event):
+            crash_here("orders.cancel.before_release")
             await release_inventory(uow, cancelled)
             await announce_order_change(uow, cancelled)
             log.info("order cancelled", extra={"order_id": order_id, "reason": reason})
@@ -58,9 +68,9 @@ async def expire_order(uow: OrdersUnit, order_id: str, now: datetime) -> None:
         return
     if order.pending and order.expires_at - EXPIRY_TOLERANCE > now:
         raise RetryLater("expiration arrived before expiresAt")
-    await cancel_order(uow, order_id, "expired")
+    await cancel_order(uow, order_id, "expired", now)
 
 
-async def cancel_event_orders(uow: OrdersUnit, event_id: str) -> None:
+async def cancel_event_orders(uow: OrdersUnit, event_id: str, now: datetime) -> None:
     for order_id in await uow.orders.pending_of_event(event_id):
-        await cancel_order(uow, order_id, "event_cancelled")
+        await cancel_order(uow, order_id, "event_cancelled", now)

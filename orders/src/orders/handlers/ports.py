@@ -14,13 +14,31 @@ from orders.availability.snapshot import Snapshot
 from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges
 from orders.domain.listing import Listing
 from orders.domain.order import Order
+from orders.domain.recovery import Holding
 from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
 
 
 class OrderRepository(Protocol):
-    async def insert(self, order: Order, *events: Event) -> None: ...
+    async def insert(self, order: Order, *events: Event) -> None:
+        """Record a new order; raises `OrderIdTaken` if its id was fenced meanwhile."""
+        ...
 
-    async def get(self, order_id: str) -> Order | None: ...
+    async def get(self, order_id: str) -> Order | None:
+        """The order; None for an unknown id or a fence."""
+        ...
+
+    async def fence(self, order_id: str, now: datetime) -> bool:
+        """Take the id of an order never recorded (a tombstone) → True if it is fenced now
+        (by this call or before), False if the order was recorded after all."""
+        ...
+
+    async def statuses(self, order_ids: list[str]) -> dict[str, str]:
+        """Status of each stored id ("abandoned" for a fence); unknown ids are left out."""
+        ...
+
+    async def cancelled_between(self, since: datetime, until: datetime) -> dict[str, str | None]:
+        """Orders cancelled in (since, until] → their event ids."""
+        ...
 
     async def pending_of_event(self, event_id: str) -> list[str]: ...
 
@@ -81,6 +99,20 @@ class CounterInventory(Protocol):
     async def fold(self, shard: str, order_id: str, n: int) -> None: ...
 
 
+class ClaimFinder(Protocol):
+    """Where the recovery sweep finds claims: counter entries and held units."""
+
+    async def claimed_between(
+        self, since: datetime, until: datetime, now: datetime
+    ) -> dict[str, Holding]:
+        """By order: its live, unsold claims made in (since, until]."""
+        ...
+
+    async def held_by(self, order_ids: list[str], event_ids: list[str]) -> dict[str, Holding]:
+        """By order: what these orders (their counters among these events) still hold."""
+        ...
+
+
 class CatalogReplica(Protocol):
     async def event(self, event_id: str) -> EventInfo | None: ...
 
@@ -125,6 +157,9 @@ class OrdersUnit(Protocol):
 
     @property
     def counters(self) -> CounterInventory: ...
+
+    @property
+    def claims(self) -> ClaimFinder: ...
 
     @property
     def catalog(self) -> CatalogReplica: ...

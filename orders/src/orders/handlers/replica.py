@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 from orders.domain.holds import VersionDecision, version_decision
 from orders.handlers.lifecycle import cancel_event_orders
@@ -14,7 +15,9 @@ from ticketing_common.messaging import RetryLater
 log = logging.getLogger(__name__)
 
 
-async def apply_event_definition(uow: OrdersUnit, event: EventCreated | EventUpdated) -> None:
+async def apply_event_definition(
+    uow: OrdersUnit, event: EventCreated | EventUpdated, now: datetime
+) -> None:
     current = await uow.catalog.version_of(event.event_id)
     decision = version_decision(current, event.version, creates=isinstance(event, EventCreated))
     if decision is VersionDecision.WAIT:
@@ -39,7 +42,7 @@ async def apply_event_definition(uow: OrdersUnit, event: EventCreated | EventUpd
         )
     await uow.catalog.save_event(event, shards)
     if event.status == "cancelled":
-        await cancel_event_orders(uow, event.event_id)
+        await cancel_event_orders(uow, event.event_id, now)
     # A changed definition: every replica reloads the event's availability.
     await uow.availability.changed(event.event_id)
 

@@ -61,7 +61,7 @@ async def settle_payment(uow: OrdersUnit, order_id: str, payment_id: str, now: d
         log.info("order completed", extra={"order_id": order_id})
         return
     await release_inventory(uow, settling)
-    cancelled, cancel_event = settling.hold_lost()
+    cancelled, cancel_event = settling.hold_lost(now)
     await uow.orders.replace_if_unchanged(settling, cancelled, cancel_event)
     await announce_order_change(uow, cancelled)
     log.warning("paid after the hold was lost", extra={"order_id": order_id})

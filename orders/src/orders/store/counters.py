@@ -1,13 +1,14 @@
 """General-admission counters: K shard documents per type, each a slice of the quantity.
 
 A shard is `{eventId, ticketTypeId, shard, quantity, sold, holds: [{orderId, n,
-expiresAt, sold?}]}`. A claim is one conditional write on one shard: guarded by `$expr`
-(quantity - sold - live holds >= n), where "live" is the domain's rule
+expiresAt, claimedAt, sold?}]}`. A claim is one conditional write on one shard: guarded
+by `$expr` (quantity - sold - live holds >= n), where "live" is the domain's rule
 (orders.domain.counters: sold, or `expiresAt` still ahead — so an expired hold is free
 at once) and, in the same write (an update pipeline), the expired unsold entries are
 dropped, so a shard carries its live holds only. An order may hold entries on several
 shards (a split claim); releases `$pull` its entries from every shard of its types, so
-they stay idempotent.
+they stay idempotent. `claimedAt` lets the recovery sweep find claims whose order was
+never recorded (store/claims.py).
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ from orders.domain.counters import entry_is_live_expression
 from ticketing_common.mongo import Document
 
 
+def entries_where(condition: Document) -> Document:
+    """The shard's hold entries `$$h` for which `condition` holds."""
+    return {"$filter": {"input": {"$ifNull": ["$holds", []]}, "as": "h", "cond": condition}}
+
+
 def live_entries(now: datetime, excluding_order: str | None = None) -> Document:
     """The shard's hold entries that still take their units (optionally not the order's)."""
     live = entry_is_live_expression(now)
     if excluding_order is not None:
         live = {"$and": [{"$ne": ["$$h.orderId", excluding_order]}, live]}
-    return {"$filter": {"input": {"$ifNull": ["$holds", []]}, "as": "h", "cond": live}}
+    return entries_where(live)
 
 
 def free_units(now: datetime, excluding_order: str | None = None) -> Document:
@@ -65,7 +71,7 @@ class CounterStore:
         self, shard: str, order_id: str, n: int, expires_at: datetime, now: datetime
     ) -> bool:
         """Take `n` units on one shard, dropping its expired unsold entries in the same write."""
-        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at}
+        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at, "claimedAt": now}
         kept = live_entries(now)
         result = await self.counters.update_one(
             {"_id": shard, **free_at_least(n, now)},

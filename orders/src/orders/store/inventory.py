@@ -1,8 +1,9 @@
 """Sellable inventory, decided by single-document conditional writes (no transactions).
 
 - `counters`: general admission, a few shard documents per type (see counters.py).
-- `units`: one document per seat or resale listing with `status`, `orderId` and
-  `holdExpiresAt`; a claim is guarded by "available, or held with an expired hold".
+- `units`: one document per seat or resale listing with `status`, `orderId`,
+  `holdExpiresAt` and `claimedAt` (while held); a claim is guarded by "available, or
+  held with an expired hold".
 Every hold carries its order id and expiry, so a crash mid-way leaves holds that expire.
 """
 
@@ -36,13 +37,20 @@ class InventoryStore:
         await self.ga.ensure_indexes()
         await self.units.create_index([("eventId", 1), ("layout", 1)])
         await self.units.create_index("orderId", sparse=True)
+        # The recovery sweep's window (store/claims.py): only held units carry `claimedAt`.
+        await self.units.create_index("claimedAt", sparse=True)
 
     # --- seats and listings ------------------------------------------------------------
     async def hold_units(
         self, unit_ids: list[str], order_id: str, expires_at: datetime, now: datetime
     ) -> bool:
         """All or none: claim every unit, or give back the ones this order did claim."""
-        claim = {"status": "held", "orderId": order_id, "holdExpiresAt": expires_at}
+        claim = {
+            "status": "held",
+            "orderId": order_id,
+            "holdExpiresAt": expires_at,
+            "claimedAt": now,
+        }
         result = await self.units.update_many(
             {"_id": {"$in": unit_ids}, **free_unit(now)}, {"$set": claim}
         )
@@ -54,13 +62,16 @@ class InventoryStore:
     async def release_units(self, unit_ids: list[str], order_id: str) -> None:
         await self.units.update_many(
             {"_id": {"$in": unit_ids}, "orderId": order_id, "status": {"$in": ["held", "sold"]}},
-            {"$set": {"status": "available", "orderId": None, "holdExpiresAt": None}},
+            {
+                "$set": {"status": "available", "orderId": None, "holdExpiresAt": None},
+                "$unset": {"claimedAt": ""},
+            },
         )
 
     async def sell_units(self, unit_ids: list[str], order_id: str) -> bool:
         result = await self.units.update_many(
             {"_id": {"$in": unit_ids}, "orderId": order_id, "status": {"$in": ["held", "sold"]}},
-            {"$set": {"status": "sold"}},
+            {"$set": {"status": "sold"}, "$unset": {"claimedAt": ""}},
         )
         return result.matched_count == len(unit_ids)
 

@@ -2,6 +2,12 @@
 
 Outgoing events ride in the order document itself (`pending_events_update`), relayed
 by the embedded outbox relay: no multi-document transaction on the hold path.
+
+The collection also holds the recovery sweep's fences (orders.domain.recovery):
+`{_id: orderId, status: "abandoned", abandonedAt}`, taking the id of an order never
+recorded. They are no orders: `get` skips them, and every other query asks for a field
+only orders have (`userId`, `eventId`, `tickets`, `version`, `cancelledAt`,
+`pendingEvents`), so none matches one.
 """
 
 from __future__ import annotations
@@ -12,16 +18,22 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
+from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
 from orders.domain.order_parts import IssuedTicket, Line, ListingRef
+from orders.domain.recovery import ABANDONED
 from ticketing_common.events import Event
 from ticketing_common.mongo import Document
 from ticketing_common.outbox import pending_events_update
 
+# A fence outlives by far any hold that could still try to record its order.
+FENCE_SECONDS = 24 * 3600
+
 
 def _to_document(order: Order) -> Document:
-    return {
+    document = {
         "_id": order.id,
         "userId": order.user_id,
         "kind": order.kind,
@@ -40,6 +52,9 @@ def _to_document(order: Order) -> Document:
         "cancelReason": order.cancel_reason,
         "settling": order.settling,
     }
+    if order.cancelled_at is not None:  # only then: the sparse index holds cancels only
+        document["cancelledAt"] = order.cancelled_at
+    return document
 
 
 def _from_document(doc: Document) -> Order:
@@ -60,6 +75,7 @@ def _from_document(doc: Document) -> Order:
         tickets=[IssuedTicket(**t) for t in doc.get("tickets", [])],
         cancel_reason=doc.get("cancelReason"),
         settling=doc.get("settling"),
+        cancelled_at=doc.get("cancelledAt"),
     )
 
 
@@ -71,15 +87,47 @@ class OrderStore:
         await self.orders.create_index([("userId", 1), ("createdAt", DESCENDING)])
         await self.orders.create_index("tickets.id", sparse=True)
         await self.orders.create_index([("eventId", 1), ("status", 1)])
+        await self.orders.create_index("cancelledAt", sparse=True)
+        await self.orders.create_index("abandonedAt", sparse=True, expireAfterSeconds=FENCE_SECONDS)
 
     async def insert(self, order: Order, *events: Event) -> None:
+        """Record a new order; `OrderIdTaken` if the recovery sweep fenced its id first."""
         document = _to_document(order)
         document["pendingEvents"] = pending_events_update(*events)["pendingEvents"]["$each"]
-        await self.orders.insert_one(document)
+        try:
+            await self.orders.insert_one(document)
+        except DuplicateKeyError as error:
+            if await self._is_fence(order.id):
+                raise OrderIdTaken(order.id) from error
+            # Else it is this very order: the driver retried an insert that went through.
 
     async def get(self, order_id: str) -> Order | None:
-        doc = await self.orders.find_one({"_id": order_id}, {"pendingEvents": 0})
+        query = {"_id": order_id, "status": {"$ne": ABANDONED}}
+        doc = await self.orders.find_one(query, {"pendingEvents": 0})
         return _from_document(doc) if doc else None
+
+    async def fence(self, order_id: str, now: datetime) -> bool:
+        """Take the id of an order never recorded → True if it is fenced (by this call or an
+        earlier one), False if the order was recorded after all."""
+        try:
+            await self.orders.insert_one({"_id": order_id, "status": ABANDONED, "abandonedAt": now})
+            return True
+        except DuplicateKeyError:
+            return await self._is_fence(order_id)
+
+    async def _is_fence(self, order_id: str) -> bool:
+        fence = await self.orders.find_one({"_id": order_id, "status": ABANDONED}, {"_id": 1})
+        return fence is not None
+
+    async def statuses(self, order_ids: list[str]) -> dict[str, str]:
+        """The status of each of these ids that is stored (a fence's is "abandoned")."""
+        cursor = self.orders.find({"_id": {"$in": order_ids}}, {"status": 1})
+        return {doc["_id"]: doc["status"] async for doc in cursor}
+
+    async def cancelled_between(self, since: datetime, until: datetime) -> dict[str, str | None]:
+        """Orders cancelled in (since, until] → their event ids."""
+        cursor = self.orders.find({"cancelledAt": {"$gt": since, "$lte": until}}, {"eventId": 1})
+        return {doc["_id"]: doc.get("eventId") async for doc in cursor}
 
     async def of_user(self, user_id: str, skip: int, limit: int) -> tuple[list[Order], int]:
         query = {"userId": user_id}

@@ -41,11 +41,12 @@ def test_order_amount_events_and_transitions() -> None:
     created = pending.created_event()
     assert created.amount == pending.amount
     assert created.expires_at == pending.expires_at
-    cancelled, event = pending.cancel("expired")
+    cancelled, event = pending.cancel("expired", NOW)
     assert event is not None
     assert cancelled.status == "cancelled"
     assert cancelled.version == 1
     assert event.reason == "expired"
+    assert cancelled.cancelled_at == NOW
     assert ticket_slots(pending) == [("ga", None), ("ga", None), ("vip", "A-1")]
 
 
@@ -62,28 +63,30 @@ def test_listing_order_carries_the_ticket() -> None:
 def test_a_buyer_cannot_cancel_a_completed_order_and_for_the_system_it_is_a_no_op() -> None:
     done = order(status="complete", version=3)
     with pytest.raises(OrderAlreadyComplete, match="Cannot cancel a completed order"):
-        done.cancel("cancelled_by_buyer", by_buyer=True)
-    assert done.cancel("expired") == (done, None)
-    assert done.cancel("event_cancelled") == (done, None)
+        done.cancel("cancelled_by_buyer", NOW, by_buyer=True)
+    assert done.cancel("expired", NOW) == (done, None)
+    assert done.cancel("event_cancelled", NOW) == (done, None)
 
 
 def test_an_order_being_paid_stays_with_its_payment() -> None:
     paying = order(settling="p1")
     with pytest.raises(PaymentInProgress, match="Payment for this order is being processed"):
-        paying.cancel("cancelled_by_buyer", by_buyer=True)
-    assert paying.cancel("expired") == (paying, None)
+        paying.cancel("cancelled_by_buyer", NOW, by_buyer=True)
+    assert paying.cancel("expired", NOW) == (paying, None)
 
 
 def test_a_cancelled_order_stays_cancelled_with_its_first_reason() -> None:
-    cancelled, _ = order().cancel("cancelled_by_buyer", by_buyer=True)
-    again, event = cancelled.cancel("expired")
+    cancelled, _ = order().cancel("cancelled_by_buyer", NOW, by_buyer=True)
+    again, event = cancelled.cancel("expired", NOW)
     assert event is None
     assert again is cancelled
     assert again.cancel_reason == "cancelled_by_buyer"
 
 
 def test_the_buyer_cancels_a_pending_order() -> None:
-    cancelled, event = order(status="awaiting:payment").cancel("cancelled_by_buyer", by_buyer=True)
+    cancelled, event = order(status="awaiting:payment").cancel(
+        "cancelled_by_buyer", NOW, by_buyer=True
+    )
     assert (cancelled.status, cancelled.cancel_reason, cancelled.version) == (
         "cancelled",
         "cancelled_by_buyer",
@@ -115,9 +118,10 @@ def test_only_a_pending_order_being_settled_completes_or_loses_its_hold() -> Non
     with pytest.raises(OrderNotPayable):
         order(status="cancelled").start_settling("p1")
     with pytest.raises(OrderNotPayable):
-        order(status="complete", settling="p1").hold_lost()
-    lost, event = order(settling="p1").hold_lost()
+        order(status="complete", settling="p1").hold_lost(NOW)
+    lost, event = order(settling="p1").hold_lost(NOW)
     assert (lost.status, lost.cancel_reason, lost.settling) == ("cancelled", "expired", None)
+    assert lost.cancelled_at == NOW
     assert event.reason == "expired"
 
 

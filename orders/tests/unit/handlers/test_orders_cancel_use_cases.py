@@ -38,7 +38,7 @@ async def test_the_buyer_cancels_and_the_hold_is_released() -> None:
     uow.add_event(NOW, general_type("ga", quantity=10))
     order = (await hold_general(uow, "buyer", "e1", {"ga": 3}, NOW)).order
 
-    cancelled = await cancel_order(uow, order.id, "cancelled_by_buyer", buyer="buyer")
+    cancelled = await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="buyer")
 
     assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "cancelled_by_buyer")
     assert await _stored(uow, order.id) == cancelled
@@ -53,9 +53,9 @@ async def test_someone_elses_order_cannot_be_cancelled_and_reads_as_missing() ->
     order = await _seat_and_general_hold(uow)
 
     with pytest.raises(OrderNotFound):
-        await cancel_order(uow, order.id, "cancelled_by_buyer", buyer="someone-else")
+        await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="someone-else")
     with pytest.raises(OrderNotFound):
-        await cancel_order(uow, "missing", "cancelled_by_buyer", buyer="buyer")
+        await cancel_order(uow, "missing", "cancelled_by_buyer", NOW, buyer="buyer")
 
     assert (await _stored(uow, order.id)).status == "created"
 
@@ -67,8 +67,8 @@ async def test_a_completed_order_is_refused_to_the_buyer_and_left_by_the_system(
     await uow.orders.replace_if_unchanged(order, done)
 
     with pytest.raises(OrderAlreadyComplete, match="Cannot cancel a completed order"):
-        await cancel_order(uow, order.id, "cancelled_by_buyer", buyer="buyer")
-    assert await cancel_order(uow, order.id, "event_cancelled") == done
+        await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="buyer")
+    assert await cancel_order(uow, order.id, "event_cancelled", NOW) == done
 
     assert uow.inventory.unit(seat_unit_id("e1", "A-0"))["status"] == "held"
 
@@ -80,7 +80,7 @@ async def test_an_order_being_paid_is_refused_to_the_buyer_and_left_by_expiry() 
     await uow.orders.replace_if_unchanged(order, settling)
 
     with pytest.raises(PaymentInProgress, match="Payment for this order is being processed"):
-        await cancel_order(uow, order.id, "cancelled_by_buyer", buyer="buyer")
+        await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="buyer")
     await expire_order(uow, order.id, NOW + timedelta(minutes=16))
 
     assert await _stored(uow, order.id) == settling
@@ -90,12 +90,12 @@ async def test_an_order_being_paid_is_refused_to_the_buyer_and_left_by_expiry() 
 async def test_a_redelivered_cancel_changes_nothing_but_finishes_the_release() -> None:
     uow = FakeUnit()
     order = await _seat_and_general_hold(uow)
-    cancelled = await cancel_order(uow, order.id, "expired")
+    cancelled = await cancel_order(uow, order.id, "expired", NOW)
     events = list(uow.orders.recorded[order.id])
     # As if a crash had come between the order write and the release: hold the seat again.
     await uow.inventory.hold_units([seat_unit_id("e1", "A-0")], order.id, order.expires_at, NOW)
 
-    again = await cancel_order(uow, order.id, "expired")
+    again = await cancel_order(uow, order.id, "expired", NOW)
 
     assert again == cancelled
     assert uow.orders.recorded[order.id] == events  # no second order.cancelled
@@ -132,7 +132,7 @@ async def test_cancelling_the_event_cancels_its_pending_orders_only() -> None:
     done = replace(other, status="complete", version=1)
     await uow.orders.replace_if_unchanged(other, done)
 
-    await cancel_event_orders(uow, "e1")
+    await cancel_event_orders(uow, "e1", NOW)
 
     assert (await _stored(uow, order.id)).cancel_reason == "event_cancelled"
     assert await _stored(uow, other.id) == done
@@ -152,7 +152,7 @@ async def test_a_cancel_that_loses_a_race_decides_again_on_the_new_version() -> 
 
     uow.orders.replace_if_unchanged = racing  # type: ignore[method-assign]
 
-    cancelled = await cancel_order(uow, order.id, "cancelled_by_buyer", buyer="buyer")
+    cancelled = await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="buyer")
 
     assert (cancelled.status, cancelled.version) == ("cancelled", 2)
     assert uow.inventory.unit(seat_unit_id("e1", "A-0"))["status"] == "available"

@@ -111,7 +111,7 @@ async def test_payment_for_a_cancelled_order_is_left_and_an_unknown_one_retried(
     uow = FakeUnit()
     uow.add_event(NOW, general_type("ga", quantity=2))
     order = (await hold_general(uow, "buyer", "e1", {"ga": 1}, NOW)).order
-    cancelled = await cancel_order(uow, order.id, "cancelled_by_buyer", buyer="buyer")
+    cancelled = await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="buyer")
 
     await settle_payment(uow, order.id, "p1", NOW)
 
