@@ -20,7 +20,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from orders.availability.snapshot import Snapshot
-from orders.domain.counters import counter_free, entry_is_live
+from orders.domain.counters import (
+    HoldEntry,
+    ShardClaim,
+    counter_free,
+    entry_is_live,
+    take_in_order,
+)
 from orders.domain.errors import OrderIdTaken
 from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges, TicketType
 from orders.domain.listing import Listing
@@ -28,6 +34,7 @@ from orders.domain.order import Order
 from orders.domain.recovery import ABANDONED, Claim, Holding, by_order, claimed_within
 from orders.domain.shards import even_slices, shard_id
 from orders.domain.units import listing_unit_id, seat_unit_id
+from orders.handlers.group_claims import GroupClaims
 from orders.store.counters import merge_shards
 from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
 
@@ -234,6 +241,16 @@ class FakeCounters:
         doc["holds"] = [*kept, entry]
         return True
 
+    async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:
+        doc = self.shards.get(shard)
+        if doc is None:
+            return ShardClaim(frozenset(), 0)
+        doc["holds"] = [h for h in doc["holds"] if entry_is_live(h, now)]
+        taking, left = take_in_order(self._free(doc, now), [e.n for e in entries])
+        chosen = [e for e, take in zip(entries, taking, strict=True) if take]
+        doc["holds"] += [e.document() for e in chosen]
+        return ShardClaim(frozenset(e.order_id for e in chosen), left)
+
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
         return {d["_id"]: max(0, self._free(d, now)) for d in self._of_types(event_id, [type_id])}
 
@@ -419,9 +436,11 @@ class FakeUnit:
     key_secret: bytes = b"k" * 32
     availability: FakeAvailability = field(init=False)
     claims: FakeClaims = field(init=False)
+    group_claims: GroupClaims = field(init=False)
 
     def __post_init__(self) -> None:
         self.availability = FakeAvailability(self)
+        self.group_claims = GroupClaims(self.counters)
         self.claims = FakeClaims(self.counters, self.inventory)
 
     def add_event(

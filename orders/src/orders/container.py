@@ -7,11 +7,12 @@ It holds the adapters and nothing else; it is the `OrdersUnit` the use cases wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
 from orders.domain.holds import HoldTimes
+from orders.handlers.group_claims import GroupClaims
 from orders.store.catalog import CatalogStore
 from orders.store.claims import ClaimStore
 from orders.store.counters import CounterStore
@@ -31,6 +32,11 @@ class OrdersContainer:
     availability: AvailabilityProjection
     relay: EmbeddedOutboxRelay
     claims: ClaimStore
+    # One per process: the holds of a type that arrive together share a write.
+    group_claims: GroupClaims = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group_claims = GroupClaims(self.inventory.ga)
 
     @property
     def counters(self) -> CounterStore:

@@ -11,7 +11,8 @@ Both sit here, side by side; change them together
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,3 +33,60 @@ def counter_free(doc: Mapping[str, Any], now: datetime) -> tuple[int, int]:
     """(held, remaining) of a counter document at `now`."""
     held = sum(h["n"] for h in doc.get("holds", []) if entry_is_live(h, now))
     return held, doc["quantity"] - doc["sold"] - held
+
+
+@dataclass(frozen=True)
+class HoldEntry:
+    """A claim of `n` units for an order, as a counter shard keeps it."""
+
+    order_id: str
+    n: int
+    expires_at: datetime
+    claimed_at: datetime
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "orderId": self.order_id,
+            "n": self.n,
+            EXPIRES_AT: self.expires_at,
+            "claimedAt": self.claimed_at,
+        }
+
+
+@dataclass(frozen=True)
+class ShardClaim:
+    """What one group write on a shard did: the orders it took, the units left free."""
+
+    taken: frozenset[str]
+    free: int
+
+
+def take_in_order(free: int, wanted: Sequence[int]) -> tuple[list[bool], int]:
+    """Group commit's rule: claims are taken in arrival order while the shard has room for
+    each (one too big is passed over; a later, smaller one may still fit) → (taken?, left).
+
+    Written twice like the live rule: here, and as the update pipeline the counter store
+    sends (`take_in_order_expression`); the store and fake tests check they agree.
+    """
+    taken = []
+    for n in wanted:
+        fits = n <= free
+        taken.append(fits)
+        free -= n if fits else 0
+    return taken, free
+
+
+def take_in_order_expression(free: Any, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """`take_in_order` as an aggregation expression → `{free, taken: [entry, ...]}`."""
+    room_for_this = {"$gte": ["$$value.free", "$$this.n"]}
+    take_this = {
+        "free": {"$subtract": ["$$value.free", "$$this.n"]},
+        "taken": {"$concatArrays": ["$$value.taken", ["$$this"]]},
+    }
+    return {
+        "$reduce": {
+            "input": entries,
+            "initialValue": {"free": free, "taken": []},
+            "in": {"$cond": [room_for_this, take_this, "$$value"]},
+        }
+    }

@@ -18,7 +18,6 @@ from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Order
 from orders.domain.order_parts import Line
 from orders.domain.units import listing_unit_id
-from orders.handlers.ga_claims import claim_units
 from orders.handlers.order_changes import announce_order_change, release_inventory
 from orders.handlers.ports import OrdersUnit
 from ticketing_common.domain_errors import NotFound
@@ -93,8 +92,7 @@ async def hold_general(
     window = event_hold_window(uow, event, now)
     order = event.order_for(user_id, lines, window, now)
     for number, line in enumerate(lines):
-        available = await claim_units(
-            uow.counters,
+        available = await uow.group_claims.claim(
             event_id,
             event.ticket_type(line.ticket_type_id),
             order.id,

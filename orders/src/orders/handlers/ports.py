@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from orders.availability.snapshot import Snapshot
-from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges
+from orders.domain.counters import HoldEntry, ShardClaim
+from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges, TicketType
 from orders.domain.listing import Listing
 from orders.domain.order import Order
 from orders.domain.recovery import Holding
@@ -84,6 +85,10 @@ class CounterInventory(Protocol):
         """Take `n` units on one shard while that many are free."""
         ...
 
+    async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:
+        """Group commit: take the entries in arrival order while the shard has room."""
+        ...
+
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]: ...
 
     async def release_shards(self, shards: list[str], order_id: str) -> None: ...
@@ -110,6 +115,22 @@ class ClaimFinder(Protocol):
 
     async def held_by(self, order_ids: list[str], event_ids: list[str]) -> dict[str, Holding]:
         """By order: what these orders (their counters among these events) still hold."""
+        ...
+
+
+class ClaimGroups(Protocol):
+    """Claims of general-admission units, grouped per ticket type (handlers/group_claims)."""
+
+    async def claim(
+        self,
+        event_id: str,
+        ticket_type: TicketType,
+        order_id: str,
+        n: int,
+        expires_at: datetime,
+        now: datetime,
+    ) -> int | None:
+        """None when claimed, else the units the type had left."""
         ...
 
 
@@ -160,6 +181,9 @@ class OrdersUnit(Protocol):
 
     @property
     def claims(self) -> ClaimFinder: ...
+
+    @property
+    def group_claims(self) -> ClaimGroups: ...
 
     @property
     def catalog(self) -> CatalogReplica: ...

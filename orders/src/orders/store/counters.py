@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from orders.domain.counters import entry_is_live_expression
+from orders.domain.counters import (
+    HoldEntry,
+    ShardClaim,
+    entry_is_live_expression,
+    take_in_order_expression,
+)
 from ticketing_common.mongo import Document
 
 
@@ -78,6 +84,39 @@ class CounterStore:
             [{"$set": {"holds": {"$concatArrays": [kept, [entry]]}}}],
         )
         return result.modified_count == 1
+
+    async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:
+        """Group commit: take the entries in arrival order while the shard has room for each,
+        in one guarded write that also drops the expired unsold entries; returns what it
+        took and the units left free (read back from the same write, atomically)."""
+        # `$map`, not the path `$holds.n`: the embedded database does not expand a path
+        # through an array (it read as 0 there, which would have let a shard oversell).
+        held = {"$sum": {"$map": {"input": "$holds", "as": "h", "in": "$$h.n"}}}
+        free = {"$subtract": ["$quantity", {"$add": ["$sold", held]}]}
+        taking = take_in_order_expression("$_free", [e.document() for e in entries])
+        taken_ids = {"$map": {"input": "$_take.taken", "as": "t", "in": "$$t.orderId"}}
+        pipeline: list[Document] = [
+            {"$set": {"holds": live_entries(now)}},
+            {"$set": {"_free": free}},
+            {"$set": {"_take": taking}},
+            {
+                "$set": {
+                    "holds": {"$concatArrays": ["$holds", "$_take.taken"]},
+                    "lastClaim": {"taken": taken_ids, "free": "$_take.free"},
+                }
+            },
+            {"$unset": ["_free", "_take"]},
+        ]
+        doc = await self.counters.find_one_and_update(
+            {"_id": shard},
+            pipeline,
+            projection={"lastClaim": 1},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            return ShardClaim(frozenset(), 0)
+        last = doc["lastClaim"]
+        return ShardClaim(frozenset(last.get("taken", [])), max(0, int(last["free"])))
 
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
         """Free units of each shard of a type, worked out by the database (no arrays read)."""

@@ -18,18 +18,20 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
 from orders.domain.order_parts import IssuedTicket, Line, ListingRef
 from orders.domain.recovery import ABANDONED
+from ticketing_common.batching import Coalescer
 from ticketing_common.events import Event
 from ticketing_common.mongo import Document
 from ticketing_common.outbox import pending_events_update
 
 # A fence outlives by far any hold that could still try to record its order.
 FENCE_SECONDS = 24 * 3600
+DUPLICATE_KEY = 11000
 
 
 def _to_document(order: Order) -> Document:
@@ -82,6 +84,8 @@ def _from_document(doc: Document) -> Order:
 class OrderStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.orders = db["orders"]
+        # New orders that arrive together are inserted together (one round trip).
+        self._inserts: Coalescer[Document, None] = Coalescer(self._insert_many)
 
     async def ensure_indexes(self) -> None:
         await self.orders.create_index([("userId", 1), ("createdAt", DESCENDING)])
@@ -95,11 +99,25 @@ class OrderStore:
         document = _to_document(order)
         document["pendingEvents"] = pending_events_update(*events)["pendingEvents"]["$each"]
         try:
-            await self.orders.insert_one(document)
+            await self._inserts.submit(document)
         except DuplicateKeyError as error:
             if await self._is_fence(order.id):
                 raise OrderIdTaken(order.id) from error
             # Else it is this very order: the driver retried an insert that went through.
+
+    async def _insert_many(self, documents: list[Document]) -> list[BaseException | None]:
+        """Insert a group of new orders; each caller learns of its own duplicate id."""
+        try:
+            await self.orders.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            failed = {e["index"]: e for e in error.details.get("writeErrors", [])}
+            if any(e.get("code") != DUPLICATE_KEY for e in failed.values()):
+                raise
+            return [
+                DuplicateKeyError(failed[i]["errmsg"], DUPLICATE_KEY) if i in failed else None
+                for i in range(len(documents))
+            ]
+        return [None] * len(documents)
 
     async def get(self, order_id: str) -> Order | None:
         query = {"_id": order_id, "status": {"$ne": ABANDONED}}

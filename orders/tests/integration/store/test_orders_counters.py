@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from orders.domain.counters import counter_free, entry_is_live, entry_is_live_expression
+from orders.domain.counters import (
+    HoldEntry,
+    ShardClaim,
+    counter_free,
+    entry_is_live,
+    entry_is_live_expression,
+    take_in_order,
+)
 from orders.store.counters import CounterStore
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -64,3 +71,35 @@ async def test_a_claim_keeps_exactly_the_live_entries(counters: CounterStore) ->
     assert stored is not None
     kept = [entry["orderId"] for entry in stored["holds"]]
     assert kept == [e["orderId"] for e in ENTRIES if entry_is_live(e, NOW)] + ["new"]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "wanted"),
+    [(1000, [1, 1, 1]), (400, [100, 300, 50, 2]), (400, [200, 1, 200]), (250, [5, 5])],
+)
+async def test_a_group_claim_takes_what_the_domain_rule_takes(
+    counters: CounterStore, quantity: int, wanted: list[int]
+) -> None:
+    shard = {**SHARD, "quantity": quantity, "sold": 20, "holds": ENTRIES}
+    await counters.counters.insert_one(shard)
+    _, free = counter_free(shard, NOW)
+    entries = [
+        HoldEntry(f"new-{i}", n, NOW + timedelta(minutes=15), NOW) for i, n in enumerate(wanted)
+    ]
+
+    result = await counters.claim_many("e1:ga", entries, NOW)
+
+    taking, left = take_in_order(free, wanted)
+    assert result == ShardClaim(
+        frozenset(e.order_id for e, take in zip(entries, taking, strict=True) if take), left
+    )
+    stored = await counters.counters.find_one({"_id": "e1:ga"})
+    assert stored is not None
+    kept = [h["orderId"] for h in ENTRIES if entry_is_live(h, NOW)]
+    assert [h["orderId"] for h in stored["holds"]] == kept + sorted(result.taken)
+    assert counter_free(stored, NOW)[1] == left
+
+
+async def test_a_group_claim_on_a_missing_shard_takes_nothing(counters: CounterStore) -> None:
+    entry = HoldEntry("o1", 1, NOW + timedelta(minutes=15), NOW)
+    assert await counters.claim_many("nowhere", [entry], NOW) == ShardClaim(frozenset(), 0)

@@ -1,0 +1,130 @@
+"""General-admission claims in groups: the holds of one ticket type that arrive while
+that type's previous claim is in flight go out together (group commit).
+
+A group is one guarded write on a shard (`claim_many`): it takes the claims in arrival
+order while the shard has room for each, so no unit is ever given twice and the first
+to come is served first. What a shard could not take goes to the shards the database
+says have room (one read, then a write each); a claim no single shard can hold takes
+the split path of `ga_claims` on its own. Refusals are decided by what the database
+reported in those same round trips: a type is refused only when the live holds prove
+there is no room. After a sold-out answer, the next group starts with the read instead
+of a write, so refusing costs a read, not a write.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from orders.domain.counters import HoldEntry
+from orders.domain.holds import TicketType
+from orders.domain.shards import shard_ids
+from orders.handlers.ga_claims import claim_units
+from orders.handlers.ports import CounterInventory
+from ticketing_common.batching import Coalescer
+
+# How long a "sold out" answer makes the next group read before it writes.
+SOLD_OUT_MEMORY_SECONDS = 0.5
+_rng = random.SystemRandom()
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    entry: HoldEntry
+    now: datetime
+
+
+# None: claimed. An int: refused, with the units the type had left.
+Outcome = int | None
+
+
+class GroupClaims:
+    def __init__(self, counters: CounterInventory, max_group: int = 64) -> None:
+        self._counters = counters
+        self._max_group = max_group
+        self._lines: dict[tuple[str, str], Coalescer[ClaimRequest, Outcome]] = {}
+        self._sold_out_at: dict[tuple[str, str], float] = {}
+
+    async def claim(
+        self,
+        event_id: str,
+        ticket_type: TicketType,
+        order_id: str,
+        n: int,
+        expires_at: datetime,
+        now: datetime,
+    ) -> Outcome:
+        """Hold `n` units of the type for the order → None, or the units left if it can't."""
+        key = (event_id, ticket_type.id)
+        line = self._lines.get(key)
+        if line is None:
+            line = Coalescer(partial(self._claim_group, event_id, ticket_type), self._max_group)
+            self._lines[key] = line
+        return await line.submit(ClaimRequest(HoldEntry(order_id, n, expires_at, now), now))
+
+    async def _claim_group(
+        self, event_id: str, ticket_type: TicketType, group: list[ClaimRequest]
+    ) -> list[Outcome]:
+        key = (event_id, ticket_type.id)
+        now = max(request.now for request in group)
+        waiting = [request.entry for request in group]
+        taken: set[str] = set()
+        if time.monotonic() - self._sold_out_at.get(key, -1e9) > SOLD_OUT_MEMORY_SECONDS:
+            first = _rng.choice(shard_ids(event_id, ticket_type.id, ticket_type.shards))
+            result = await self._counters.claim_many(first, waiting, now)
+            taken |= result.taken
+            waiting = [e for e in waiting if e.order_id not in result.taken]
+        left = 0
+        if waiting:
+            left = await self._claim_where_room(event_id, ticket_type, waiting, taken, now)
+        if left == 0:
+            self._sold_out_at[key] = time.monotonic()
+        else:
+            self._sold_out_at.pop(key, None)
+        return [await self._outcome(event_id, ticket_type, r, taken, left) for r in group]
+
+    async def _claim_where_room(
+        self,
+        event_id: str,
+        ticket_type: TicketType,
+        waiting: list[HoldEntry],
+        taken: set[str],
+        now: datetime,
+    ) -> int:
+        """Offer the waiting claims to the shards with room, most room first → units left."""
+        free = await self._counters.free_by_shard(event_id, ticket_type.id, now)
+        for shard in sorted(free, key=lambda s: free[s], reverse=True):
+            if not waiting or free[shard] < min(e.n for e in waiting):
+                continue
+            result = await self._counters.claim_many(shard, waiting, now)
+            taken |= result.taken
+            free[shard] = result.free
+            waiting = [e for e in waiting if e.order_id not in result.taken]
+        return sum(free.values())
+
+    async def _outcome(
+        self,
+        event_id: str,
+        ticket_type: TicketType,
+        request: ClaimRequest,
+        taken: set[str],
+        left: int,
+    ) -> Outcome:
+        entry = request.entry
+        if entry.order_id in taken:
+            return None
+        if entry.n > left:
+            return left
+        # Room in total but on no single shard: split this claim over several, alone.
+        return await claim_units(
+            self._counters,
+            event_id,
+            ticket_type,
+            entry.order_id,
+            entry.n,
+            entry.expires_at,
+            request.now,
+        )

@@ -1,0 +1,105 @@
+"""Group commit of general-admission claims, on in-memory fakes: concurrent holds of a
+type share writes, first come first served, never more units than there are."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from orders_fakes import NOW, FakeCounters, general_type
+
+from orders.domain.counters import HoldEntry, counter_free, take_in_order
+from orders.handlers.group_claims import GroupClaims
+
+EXPIRES = NOW + timedelta(minutes=15)
+
+
+class CountingCounters(FakeCounters):
+    """Counts the round trips a group makes: writes (claim_many) and reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    async def claim_many(self, shard, entries, now):  # type: ignore[no-untyped-def]
+        self.calls.append("write")
+        await asyncio.sleep(0.001)  # a round trip: later claims gather meanwhile
+        return await super().claim_many(shard, entries, now)
+
+    async def free_by_shard(self, event_id, type_id, now):  # type: ignore[no-untyped-def]
+        self.calls.append("read")
+        return await super().free_by_shard(event_id, type_id, now)
+
+
+def _held(counters: FakeCounters) -> int:
+    return sum(counter_free(doc, NOW)[0] for doc in counters.shards.values())
+
+
+def test_claims_are_taken_in_arrival_order_while_there_is_room() -> None:
+    assert take_in_order(5, [2, 2, 2, 1]) == ([True, True, False, True], 0)
+    assert take_in_order(0, [1]) == ([False], 0)
+
+
+async def test_concurrent_holds_share_writes_and_never_exceed_the_quantity() -> None:
+    counters = CountingCounters()
+    ticket_type = general_type(quantity=10, shards=3)
+    counters.add_type("e1", "ga", 10, shards=3)
+    groups = GroupClaims(counters)
+
+    outcomes = await asyncio.gather(
+        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in range(30))
+    )
+
+    assert outcomes.count(None) == 10
+    assert [o for o in outcomes if o is not None] == [0] * 20
+    assert _held(counters) == 10
+    # 30 holds cost a handful of round trips, not 30 writes.
+    assert counters.calls.count("write") <= 6
+
+
+async def test_after_a_sold_out_answer_a_refusal_costs_a_read_not_a_write() -> None:
+    counters = CountingCounters()
+    ticket_type = general_type(quantity=2, shards=1)
+    counters.add_type("e1", "ga", 2)
+    groups = GroupClaims(counters)
+    await asyncio.gather(
+        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2))
+    )
+    counters.calls.clear()
+
+    assert await groups.claim("e1", ticket_type, "late", 1, EXPIRES, NOW) == 0
+
+    assert counters.calls == ["read"]
+
+
+async def test_a_claim_no_single_shard_can_hold_is_split_over_shards() -> None:
+    counters = FakeCounters()
+    ticket_type = general_type(quantity=4, max_per_order=4, shards=2)
+    counters.add_type("e1", "ga", 4, shards=2)
+    groups = GroupClaims(counters)
+    assert await groups.claim("e1", ticket_type, "a", 1, EXPIRES, NOW) is None
+    assert await groups.claim("e1", ticket_type, "b", 1, EXPIRES, NOW) is None
+
+    # Two units are left, maybe one on each shard: a claim of 2 still succeeds.
+    assert await groups.claim("e1", ticket_type, "c", 2, EXPIRES, NOW) is None
+    assert _held(counters) == 4
+    assert await groups.claim("e1", ticket_type, "d", 1, EXPIRES, NOW) == 0
+
+
+async def test_an_expired_hold_is_free_for_the_next_group() -> None:
+    counters = FakeCounters()
+    ticket_type = general_type(quantity=1)
+    counters.add_type("e1", "ga", 1)
+    groups = GroupClaims(counters)
+    assert await groups.claim("e1", ticket_type, "a", 1, NOW + timedelta(seconds=1), NOW) is None
+    later = NOW + timedelta(seconds=2)
+
+    assert await groups.claim("e1", ticket_type, "b", 1, EXPIRES, later) is None
+
+    (entry,) = next(iter(counters.shards.values()))["holds"]
+    assert entry["orderId"] == "b"
+
+
+def test_an_entry_is_stored_with_its_claim_time() -> None:
+    entry = HoldEntry("o1", 2, EXPIRES, NOW)
+    assert entry.document() == {"orderId": "o1", "n": 2, "expiresAt": EXPIRES, "claimedAt": NOW}
