@@ -19,6 +19,9 @@ DECLARED_BOILERPLATE: dict[frozenset[str], str] = {
     frozenset({"payments.provider", "payments.stripe_provider"}): (
         "the Stripe provider repeats the signatures of the protocol it implements"
     ),
+    frozenset({"orders.handlers.group_claims", "orders.handlers.inventory_ports"}): (
+        "the grouped claims repeat the signature of the protocol they implement"
+    ),
 }
 
 

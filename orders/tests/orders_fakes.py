@@ -60,6 +60,18 @@ class FakeOrders:
     async def get(self, order_id: str) -> Order | None:
         return self.stored.get(order_id)
 
+    async def get_many(self, order_ids: list[str]) -> list[Order]:
+        return [self.stored[i] for i in order_ids if i in self.stored]
+
+    async def replace_many_if_unchanged(
+        self, changes: list[tuple[Order, Order, Event]]
+    ) -> set[str]:
+        return {
+            before.id
+            for before, after, event in changes
+            if await self.replace_if_unchanged(before, after, event)
+        }
+
     async def fence(self, order_id: str, now: datetime) -> bool:
         if order_id in self.stored:
             return False
@@ -167,6 +179,12 @@ class FakeInventory:
             unit.update(FREE)
             unit.pop("claimedAt", None)
 
+    async def release_orders(self, order_ids: list[str]) -> None:
+        for unit in self.units.values():
+            if unit.get("orderId") in order_ids and unit["status"] in HELD_OR_SOLD:
+                unit.update(FREE)
+                unit.pop("claimedAt", None)
+
     async def sell_units(self, unit_ids: list[str], order_id: str) -> bool:
         units = self._of_order(unit_ids, order_id)
         for unit in units:
@@ -263,6 +281,11 @@ class FakeCounters:
 
     async def release(self, event_id: str, type_ids: list[str], order_id: str) -> None:
         self._pull(self._of_types(event_id, type_ids), order_id)
+
+    async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None:
+        for doc in self.shards.values():
+            if doc["eventId"] in event_ids:
+                doc["holds"] = [h for h in doc["holds"] if h["orderId"] not in order_ids]
 
     async def entries_of_order(
         self, event_id: str, type_ids: list[str], order_id: str

@@ -11,6 +11,7 @@ from nats.js import JetStreamContext
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from orders.handlers.expiry import expire_orders
 from orders.handlers.lifecycle import expire_order
 from orders.handlers.ports import OrdersUnit
 from orders.handlers.replica import apply_event_definition, apply_listing
@@ -71,9 +72,15 @@ class TicketUpdatedListener(OrdersListener[TicketUpdated]):
 
 class ExpirationCompleteListener(OrdersListener[ExpirationComplete]):
     event_type = ExpirationComplete
+    batch_size: ClassVar[int] = 64  # an expiry wave is taken in large bites
 
     async def handle(self, event: ExpirationComplete, session: AsyncClientSession | None) -> None:
         await expire_order(self.ctx, event.order_id, utc_now())
+
+    async def handle_batch(self, events: list[ExpirationComplete]) -> list[ExpirationComplete]:
+        # An expiry wave: the fetched batch is cancelled together (handlers/expiry.py).
+        early = set(await expire_orders(self.ctx, [e.order_id for e in events], utc_now()))
+        return [event for event in events if event.order_id in early]
 
 
 class PaymentCreatedListener(OrdersListener[PaymentCreated]):

@@ -107,18 +107,39 @@ class Listener(ABC, Generic[E]):
         """Apply a fetched batch in one transaction (one read and one write of records,
         one commit); if anything in it fails, apply its events one by one instead."""
         parsed = [(msg, event) for msg in messages if (event := await self._parse(msg))]
-        if len(parsed) > 1 and self.idempotent:
+        if len(parsed) > 1:
             try:
-                await in_transaction(self.db.client, self._batch_work([e for _, e in parsed]))
+                retry = await self._apply_batch([event for _, event in parsed])
             except Exception as exc:
                 log.info("batch not applied whole; one by one", extra={"why": repr(exc)})
             else:
-                for msg, _ in parsed:
-                    crash_here("listener.after_commit", self.durable)
-                    await msg.ack()
-                return
+                if retry is not None:
+                    await self._settle_batch(parsed, {event.id for event in retry})
+                    return
         for msg, event in parsed:
             await self._process_parsed(msg, event)
+
+    async def _apply_batch(self, events: list[E]) -> list[E] | None:
+        """Apply the batch at once → the events to retry later, or None if this listener
+        applies events one at a time."""
+        if self.idempotent:
+            await in_transaction(self.db.client, self._batch_work(events))
+            return []
+        return await self.handle_batch(events)
+
+    async def _settle_batch(self, parsed: list[tuple[Msg, E]], retry: set[str]) -> None:
+        for msg, event in parsed:
+            if event.id in retry:
+                await self._nak(msg, "retry later")
+                continue
+            crash_here("listener.after_commit", self.durable)
+            await msg.ack()
+
+    async def handle_batch(self, events: list[E]) -> list[E] | None:
+        """A listener without transactions (`idempotent = False`) whose effects can be
+        applied for a whole fetched batch at once overrides this → the events that came
+        too early (retried later). None: apply one at a time."""
+        return None
 
     async def process(self, msg: Msg) -> None:
         if event := await self._parse(msg):

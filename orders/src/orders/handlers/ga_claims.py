@@ -18,7 +18,7 @@ from orders.domain.holds import TicketType
 from orders.domain.order import Order
 from orders.domain.shards import shard_ids, split_claim
 from orders.domain.units import ga_type_ids
-from orders.handlers.ports import CounterInventory
+from orders.handlers.inventory_ports import CounterInventory
 from ticketing_common.failpoints import crash_here
 
 # Rounds of "count, then claim" before a claim racing other splitters gives up.

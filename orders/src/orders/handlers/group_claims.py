@@ -23,7 +23,7 @@ from orders.domain.counters import HoldEntry
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids
 from orders.handlers.ga_claims import claim_units
-from orders.handlers.ports import CounterInventory
+from orders.handlers.inventory_ports import CounterInventory
 from ticketing_common.batching import Coalescer
 
 # How long a "sold out" answer makes the next group read before it writes.

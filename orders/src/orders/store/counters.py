@@ -139,6 +139,13 @@ class CounterStore:
             {"$pull": {"holds": {"orderId": order_id}}},
         )
 
+    async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None:
+        """`release` for many orders at once: one write over the events' shards."""
+        await self.counters.update_many(
+            {"eventId": {"$in": event_ids}, "holds.orderId": {"$in": order_ids}},
+            {"$pull": {"holds": {"orderId": {"$in": order_ids}}}},
+        )
+
     async def entries_of_order(
         self, event_id: str, type_ids: list[str], order_id: str
     ) -> list[tuple[str, str, int]]:

@@ -28,6 +28,13 @@ def free_unit(now: datetime) -> Document:
     return {"status": {"$in": ["available", "held"]}, "holdExpiresAt": {"$not": {"$gt": now}}}
 
 
+HOLDING = ["held", "sold"]
+RELEASE = {
+    "$set": {"status": "available", "orderId": None, "holdExpiresAt": None},
+    "$unset": {"claimedAt": ""},
+}
+
+
 class InventoryStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.ga = CounterStore(db)
@@ -60,13 +67,13 @@ class InventoryStore:
         return False
 
     async def release_units(self, unit_ids: list[str], order_id: str) -> None:
-        await self.units.update_many(
-            {"_id": {"$in": unit_ids}, "orderId": order_id, "status": {"$in": ["held", "sold"]}},
-            {
-                "$set": {"status": "available", "orderId": None, "holdExpiresAt": None},
-                "$unset": {"claimedAt": ""},
-            },
-        )
+        query = {"_id": {"$in": unit_ids}, "orderId": order_id, "status": {"$in": HOLDING}}
+        await self.units.update_many(query, RELEASE)
+
+    async def release_orders(self, order_ids: list[str]) -> None:
+        """Free every unit these orders hold or bought: one write (by the `orderId` index)."""
+        query = {"orderId": {"$in": order_ids}, "status": {"$in": HOLDING}}
+        await self.units.update_many(query, RELEASE)
 
     async def sell_units(self, unit_ids: list[str], order_id: str) -> bool:
         result = await self.units.update_many(

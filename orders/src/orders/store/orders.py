@@ -12,18 +12,17 @@ only orders have (`userId`, `eventId`, `tickets`, `version`, `cancelledAt`,
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import DESCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
-from orders.domain.order_parts import IssuedTicket, Line, ListingRef
 from orders.domain.recovery import ABANDONED
+from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
 from ticketing_common.events import Event
 from ticketing_common.mongo import Document
@@ -34,51 +33,13 @@ FENCE_SECONDS = 24 * 3600
 DUPLICATE_KEY = 11000
 
 
-def _to_document(order: Order) -> Document:
-    document = {
-        "_id": order.id,
-        "userId": order.user_id,
-        "kind": order.kind,
-        "status": order.status,
-        "version": order.version,
-        "createdAt": order.created_at,
-        "expiresAt": order.expires_at,
-        "currency": order.currency,
-        "amount": order.amount,
-        "lines": [asdict(line) for line in order.lines],
-        "eventId": order.event_id,
-        "eventName": order.event_name,
-        "eventStartsAt": order.event_starts_at,
-        "listing": asdict(order.listing) if order.listing else None,
-        "tickets": [asdict(t) for t in order.tickets],
-        "cancelReason": order.cancel_reason,
-        "settling": order.settling,
-    }
-    if order.cancelled_at is not None:  # only then: the sparse index holds cancels only
-        document["cancelledAt"] = order.cancelled_at
-    return document
+# One order's change: the order as read, as it should become, and the event it records.
+OrderChange = tuple[Order, Order, Event]
 
 
-def _from_document(doc: Document) -> Order:
-    return Order(
-        id=doc["_id"],
-        user_id=doc["userId"],
-        kind=doc["kind"],
-        status=doc["status"],
-        version=doc["version"],
-        created_at=doc["createdAt"],
-        expires_at=doc["expiresAt"],
-        currency=doc["currency"],
-        lines=[Line(**line) for line in doc["lines"]],
-        event_id=doc.get("eventId"),
-        event_name=doc.get("eventName"),
-        event_starts_at=doc.get("eventStartsAt"),
-        listing=ListingRef(**doc["listing"]) if doc.get("listing") else None,
-        tickets=[IssuedTicket(**t) for t in doc.get("tickets", [])],
-        cancel_reason=doc.get("cancelReason"),
-        settling=doc.get("settling"),
-        cancelled_at=doc.get("cancelledAt"),
-    )
+def _unchanged(order: Order) -> Document:
+    """The stored order is still `order`: same version, same payment in progress."""
+    return {"_id": order.id, "version": order.version, "settling": order.settling}
 
 
 class OrderStore:
@@ -96,7 +57,7 @@ class OrderStore:
 
     async def insert(self, order: Order, *events: Event) -> None:
         """Record a new order; `OrderIdTaken` if the recovery sweep fenced its id first."""
-        document = _to_document(order)
+        document = order_document(order)
         document["pendingEvents"] = pending_events_update(*events)["pendingEvents"]["$each"]
         try:
             await self._inserts.submit(document)
@@ -122,7 +83,7 @@ class OrderStore:
     async def get(self, order_id: str) -> Order | None:
         query = {"_id": order_id, "status": {"$ne": ABANDONED}}
         doc = await self.orders.find_one(query, {"pendingEvents": 0})
-        return _from_document(doc) if doc else None
+        return order_from_document(doc) if doc else None
 
     async def fence(self, order_id: str, now: datetime) -> bool:
         """Take the id of an order never recorded → True if it is fenced (by this call or an
@@ -150,7 +111,7 @@ class OrderStore:
     async def of_user(self, user_id: str, skip: int, limit: int) -> tuple[list[Order], int]:
         query = {"userId": user_id}
         cursor = self.orders.find(query, {"pendingEvents": 0}).sort("createdAt", DESCENDING)
-        orders = [_from_document(d) async for d in cursor.skip(skip).limit(limit)]
+        orders = [order_from_document(d) async for d in cursor.skip(skip).limit(limit)]
         return orders, await self.orders.count_documents(query)
 
     async def pending_of_event(self, event_id: str) -> list[str]:
@@ -161,14 +122,38 @@ class OrderStore:
 
     async def replace_if_unchanged(self, before: Order, after: Order, *events: Event) -> bool:
         """Write `after` only if the stored order is still `before` (same version and settling)."""
-        changes = _to_document(after)
+        changes = order_document(after)
         del changes["_id"]
-        query = {"_id": before.id, "version": before.version, "settling": before.settling}
+        query = _unchanged(before)
         update: dict[str, Any] = {"$set": changes}
         if events:
             update["$push"] = pending_events_update(*events)
         result = await self.orders.update_one(query, update)
         return result.modified_count == 1
+
+    async def get_many(self, order_ids: list[str]) -> list[Order]:
+        query = {"_id": {"$in": order_ids}, "status": {"$ne": ABANDONED}}
+        return [order_from_document(d) async for d in self.orders.find(query, {"pendingEvents": 0})]
+
+    async def replace_many_if_unchanged(self, changes: list[OrderChange]) -> set[str]:
+        """`replace_if_unchanged` for many orders in one round trip (and one read back)
+        → the ids of the orders written; the others changed meanwhile."""
+        if not changes:
+            return set()
+        writes = []
+        for before, after, event in changes:
+            update = {"$set": {k: v for k, v in order_document(after).items() if k != "_id"}}
+            update["$push"] = pending_events_update(event)
+            writes.append(UpdateOne(_unchanged(before), update))
+        await self.orders.bulk_write(writes, ordered=False)
+        expected = {after.id: after for _, after, _ in changes}
+        stored = self.orders.find({"_id": {"$in": list(expected)}}, {"version": 1, "status": 1})
+        return {
+            doc["_id"]
+            async for doc in stored
+            if (doc["version"], doc["status"])
+            == (expected[doc["_id"]].version, expected[doc["_id"]].status)
+        }
 
     async def mark_ticket_used(self, ticket_id: str, now: datetime) -> bool:
         result = await self.orders.update_one(
@@ -179,4 +164,4 @@ class OrderStore:
 
     async def order_with_ticket(self, ticket_id: str) -> Order | None:
         doc = await self.orders.find_one({"tickets.id": ticket_id}, {"pendingEvents": 0})
-        return _from_document(doc) if doc else None
+        return order_from_document(doc) if doc else None

@@ -178,3 +178,38 @@ async def test_orders_list_newest_first_paged_and_private(
         assert (await other.get("/api/orders")).json() == []
         assert (await other.get(f"/api/orders/{ids[0]}")).status_code == 404
         assert (await buyer.get("/api/orders/not-an-id")).status_code == 404
+
+
+async def test_an_expiry_wave_cancels_every_hold_and_frees_every_unit(
+    start_orders: Any,
+    catalog: Any,
+    users: Any,
+    helpers: Any,
+    clean_stream: NatsClient,
+    mongo_client: Any,
+    database_name: str,
+) -> None:
+    async with start_orders(hold_seconds_override=1) as url:
+        event = await catalog.general_event(quantity=30)
+        await helpers.wait_for_event(url, event.event_id)
+        held = []
+        for _ in range(30):
+            async with users.client(url) as buyer:
+                response = await buyer.post("/api/orders", json=ga(event.event_id))
+                assert response.status_code == 201, response.text
+                held.append(response.json()["id"])
+        await asyncio.sleep(1.1)
+        # The whole wave is on the stream before orders reads it: it comes in batches.
+        for order_id in held:
+            await catalog.publisher.publish(ExpirationComplete(order_id=order_id))
+        orders = mongo_client[database_name]["orders"]
+
+        async def all_cancelled() -> bool:
+            found = await orders.count_documents({"_id": {"$in": held}, "status": "cancelled"})
+            return bool(found == len(held))
+
+        await helpers.wait_until(all_cancelled, within=30)
+        counters = mongo_client[database_name]["counters"]
+        shards = [doc async for doc in counters.find({"eventId": event.event_id})]
+        assert [h for doc in shards for h in doc.get("holds", [])] == []
+        assert all(doc["sold"] == 0 for doc in shards)
