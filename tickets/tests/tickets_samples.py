@@ -1,13 +1,15 @@
-"""Sample shows and order records shared by the tickets unit tests."""
+"""Sample shows, order records and request bodies shared by the tickets tests."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from ticketing_common.domain_errors import DomainError
+from ticketing_common.events import utc_now
 from tickets.domain.drafts import RowSpec, SectionSpec, ShowDraft, TicketTypeSpec, Venue
 from tickets.domain.sales import OrderLine, OrderRecord
 
@@ -47,3 +49,32 @@ def field_of(error: pytest.ExceptionInfo[DomainError]) -> str | None:
 
 def record(state: str, *lines: OrderLine, expires: datetime | None = None) -> OrderRecord:
     return OrderRecord("o1", state, "e1", None, lines, expires)  # type: ignore[arg-type]
+
+
+def stadium(sections: int, rows: int, per_row: int) -> dict[str, Any]:
+    """The JSON of a new event with a seat map of `sections` x `rows` x `per_row` seats."""
+    starts = utc_now() + timedelta(days=30)
+    return {
+        "name": "Cup Final",
+        "category": "Sport",
+        "venue": {"name": "Stadium", "address": "1 Ring Rd"},
+        "startsAt": starts.isoformat(),
+        "endsAt": (starts + timedelta(hours=2)).isoformat(),
+        "ticketTypes": [{"name": "Lower", "price": 60}, {"name": "Upper", "price": 35}],
+        "seating": {
+            "sections": [
+                {
+                    "name": f"Block {s}",
+                    "rows": [
+                        {
+                            "label": f"R{r}",
+                            "seats": per_row,
+                            "ticketType": "Lower" if s < sections // 2 else "Upper",
+                        }
+                        for r in range(1, rows + 1)
+                    ],
+                }
+                for s in range(1, sections + 1)
+            ]
+        },
+    }

@@ -1,4 +1,4 @@
-"""Routes of the auth service (the original ticketing API)."""
+"""Routes of the auth service (the original ticketing API), and sign-out everywhere."""
 
 from __future__ import annotations
 
@@ -9,17 +9,23 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, EmailStr, Field
 
 from auth.config import AuthSettings
-from auth.domain import PASSWORD_MAX, PASSWORD_MIN, SigninThrottle, User
-from auth.handlers import sign_in, sign_up
+from auth.domain import PASSWORD_MAX, PASSWORD_MIN, SessionEnd, SigninThrottle, User
+from auth.handlers import sign_in, sign_out, sign_out_everywhere, sign_up
 from auth.store import UserStore
 from ticketing_common.auth import (
+    CurrentSession,
+    OptionalSession,
     OptionalUser,
+    Session,
     SessionUser,
     clear_session_cookie,
     issue_token,
+    revocations_of,
     set_session_cookie,
 )
-from ticketing_common.events import utc_now
+from ticketing_common.events import UserSignedOut, utc_now
+from ticketing_common.openapi_errors import error_responses
+from ticketing_common.proxies import client_address
 from ticketing_common.wiring import container_of, settings_of
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -56,32 +62,38 @@ StoreDep = Annotated[UserStore, Depends(get_store)]
 SettingsDep = Annotated[AuthSettings, Depends(get_settings)]
 
 
-def _client_address(request: Request) -> str:
-    # The gateway appends the peer address last; earlier entries are client-supplied.
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip()
-    return request.client.host if request.client else "unknown"
-
-
-def _start_session(response: Response, user: User, settings: AuthSettings) -> UserOut:
-    token = issue_token(SessionUser(id=user.id, email=user.email), settings)
-    set_session_cookie(response, token, settings)
+def _start_session(
+    request: Request, response: Response, user: User, settings: AuthSettings
+) -> UserOut:
+    session_user = SessionUser(id=user.id, email=user.email)
+    token = issue_token(session_user, settings, generation=user.session_generation)
+    set_session_cookie(request, response, token, settings)
     return UserOut(id=user.id, email=user.email)
+
+
+def _ending(session: Session) -> SessionEnd:
+    return SessionEnd(session.user.id, session.id, session.generation, session.expires_at)
+
+
+def _refuse_at_once(request: Request, event: UserSignedOut) -> None:
+    # This process stops accepting the token now; the others within moments, from the stream.
+    if (revocations := revocations_of(request)) is not None:
+        revocations.apply(event)
 
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED)
 async def signup(
     body: Credentials,
+    request: Request,
     response: Response,
     store: StoreDep,
     settings: SettingsDep,
 ) -> UserOut:
     user = await sign_up(body.email, body.password, store, utc_now())
-    return _start_session(response, user, settings)
+    return _start_session(request, response, user, settings)
 
 
-@router.post("/signin")
+@router.post("/signin", responses=error_responses(429))
 async def signin(
     body: SigninCredentials,
     request: Request,
@@ -90,17 +102,43 @@ async def signin(
     settings: SettingsDep,
 ) -> UserOut:
     throttle = SigninThrottle(
-        settings.signin_max_failures, timedelta(seconds=settings.signin_window_seconds)
+        settings.signin_max_failures,
+        timedelta(seconds=settings.signin_window_seconds),
+        settings.signin_max_failures_per_client,
     )
-    user = await sign_in(
-        body.email, body.password, _client_address(request), store, throttle, utc_now()
-    )
-    return _start_session(response, user, settings)
+    client = client_address(request, settings.trusted_proxies)
+    user = await sign_in(body.email, body.password, client, store, throttle, utc_now())
+    return _start_session(request, response, user, settings)
 
 
 @router.post("/signout")
-async def signout(response: Response, settings: SettingsDep) -> dict[str, str]:
-    clear_session_cookie(response, settings)
+async def signout(
+    request: Request,
+    response: Response,
+    session: OptionalSession,
+    store: StoreDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Ends this session on every service (its token is refused from now on)."""
+    if session is not None:
+        _refuse_at_once(request, await sign_out(_ending(session), store))
+    clear_session_cookie(request, response, settings)
+    return {}
+
+
+@router.post("/signout/everywhere")
+async def signout_everywhere(
+    request: Request,
+    response: Response,
+    session: CurrentSession,
+    store: StoreDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Ends every session of the signed-in user, on every device and every service."""
+    lifetime = timedelta(seconds=settings.jwt_ttl_seconds)
+    event = await sign_out_everywhere(_ending(session), store, utc_now(), lifetime)
+    _refuse_at_once(request, event)
+    clear_session_cookie(request, response, settings)
     return {}
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from math import ceil
 
 from ticketing_common.domain_errors import RuleViolation, TooManyRequests
-from ticketing_common.events import Event, UserCreated
+from ticketing_common.events import Event, UserCreated, UserSignedOut
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -35,6 +35,8 @@ class User:
     email: str
     password_hash: str
     created_at: datetime
+    # Tokens of a lower generation are void: "sign out everywhere" raises it.
+    session_generation: int = 0
     # The events this object's changes cause, for the outbox; never stored with the user.
     outgoing: tuple[Event, ...] = field(default=(), compare=False, repr=False)
 
@@ -50,31 +52,77 @@ class User:
 
 
 @dataclass(frozen=True)
+class SessionEnd:
+    """The session a sign-out ends, as its token describes it."""
+
+    user_id: str
+    session_id: str
+    generation: int
+    expires_at: datetime
+
+    def signed_out(self) -> UserSignedOut:
+        """This session ends; its token would have expired at `expires_at` anyway."""
+        return UserSignedOut(
+            user_id=self.user_id,
+            session_id=self.session_id,
+            generation=self.generation,
+            expires_at=self.expires_at,
+        )
+
+    def signed_out_everywhere(
+        self, new_generation: int, now: datetime, token_lifetime: timedelta
+    ) -> UserSignedOut:
+        """Every session of the user ends: any token issued until now is void, and the
+        last of them would have expired one token lifetime from now."""
+        return UserSignedOut(
+            user_id=self.user_id,
+            session_id=self.session_id,
+            everywhere=True,
+            generation=new_generation,
+            expires_at=now + token_lifetime,
+            occurred_at=now,
+        )
+
+
+@dataclass(frozen=True)
 class SigninThrottle:
-    """At most `max_failures` failed sign-ins per email and client within `window`."""
+    """Failed sign-ins are counted per account (from any client) and per client address
+    (for any account): guessing one password from many addresses and trying many
+    accounts from one address both run out of attempts."""
 
     max_failures: int
     window: timedelta
+    max_failures_per_client: int | None = None  # None: as many as per account
 
     @staticmethod
-    def key(email: str, client: str) -> str:
-        """What failures are counted by: one email from one client address."""
-        return f"{normalize_email(email)}|{client}"
+    def account_key(email: str) -> str:
+        return f"account:{normalize_email(email)}"
+
+    @staticmethod
+    def client_key(client: str) -> str:
+        return f"client:{client}"
 
     def window_start(self, now: datetime) -> datetime:
         return now - self.window
 
-    def retry_after(self, recent_failures: list[datetime], now: datetime) -> int | None:
+    def retry_after(
+        self, recent_failures: list[datetime], now: datetime, limit: int | None = None
+    ) -> int | None:
         """Seconds to wait before the next attempt, or None when an attempt is allowed."""
-        if len(recent_failures) < self.max_failures:
+        limit = limit or self.max_failures
+        if len(recent_failures) < limit:
             return None
         # The attempt is allowed again once enough old failures leave the window.
-        oldest_that_blocks = sorted(recent_failures)[-self.max_failures]
+        oldest_that_blocks = sorted(recent_failures)[-limit]
         return max(1, ceil((oldest_that_blocks + self.window - now).total_seconds()))
 
-    def check(self, recent_failures: list[datetime], now: datetime) -> None:
-        """Refuse an attempt while too many recent failures block it."""
-        if (wait := self.retry_after(recent_failures, now)) is not None:
+    def check(self, by_account: list[datetime], by_client: list[datetime], now: datetime) -> None:
+        """Refuse an attempt while too many recent failures block it, either way."""
+        waits = [
+            self.retry_after(by_account, now),
+            self.retry_after(by_client, now, self.max_failures_per_client),
+        ]
+        if blocked := [wait for wait in waits if wait is not None]:
             raise TooManyRequests(
-                "Too many failed sign-in attempts; try again later", retry_after=wait
+                "Too many failed sign-in attempts; try again later", retry_after=max(blocked)
             )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
 from auth.domain import EmailInUse, User
 from ticketing_common.app import Runtime
+from ticketing_common.domain_errors import NotAuthorized
+from ticketing_common.events import UserSignedOut
 from ticketing_common.mongo import in_transaction
 
 
@@ -35,6 +38,7 @@ class UserStore:
                     "email": user.email,
                     "passwordHash": user.password_hash,
                     "createdAt": user.created_at,
+                    "sessionGeneration": user.session_generation,
                 },
                 session=session,
             )
@@ -52,14 +56,47 @@ class UserStore:
         doc = await self.users.find_one({"email": email})
         if doc is None:
             return None
-        return User(doc["_id"], doc["email"], doc["passwordHash"], doc["createdAt"])
+        generation = int(doc.get("sessionGeneration", 0))
+        return User(doc["_id"], doc["email"], doc["passwordHash"], doc["createdAt"], generation)
 
-    async def recent_failures(self, key: str, since: datetime) -> list[datetime]:
-        cursor = self.failures.find({"key": key, "at": {"$gte": since}}, {"at": 1})
-        return [doc["at"] async for doc in cursor]
+    async def recent_failures(
+        self, keys: Sequence[str], since: datetime
+    ) -> dict[str, list[datetime]]:
+        found: dict[str, list[datetime]] = {key: [] for key in keys}
+        cursor = self.failures.find({"key": {"$in": list(keys)}, "at": {"$gte": since}})
+        async for doc in cursor:
+            found[doc["key"]].append(doc["at"])
+        return found
 
-    async def record_failure(self, key: str, at: datetime) -> None:
-        await self.failures.insert_one({"key": key, "at": at})
+    async def record_failure(self, keys: Sequence[str], at: datetime) -> None:
+        await self.failures.insert_many([{"key": key, "at": at} for key in keys])
 
     async def clear_failures(self, key: str) -> None:
         await self.failures.delete_many({"key": key})
+
+    async def end_session(self, event: UserSignedOut) -> None:
+        async def save(session: AsyncClientSession) -> None:
+            await self.runtime.outbox.add(session, event)
+
+        await in_transaction(self.runtime.mongo, save)
+        self.runtime.relay.wake()
+
+    async def end_all_sessions(
+        self, user_id: str, ended: Callable[[int], UserSignedOut]
+    ) -> UserSignedOut:
+        async def save(session: AsyncClientSession) -> UserSignedOut:
+            doc = await self.users.find_one_and_update(
+                {"_id": user_id},
+                {"$inc": {"sessionGeneration": 1}},
+                return_document=ReturnDocument.AFTER,
+                session=session,
+            )
+            if doc is None:  # a valid token of a user who no longer exists
+                raise NotAuthorized()
+            event = ended(int(doc["sessionGeneration"]))
+            await self.runtime.outbox.add(session, event)
+            return event
+
+        event = await in_transaction(self.runtime.mongo, save)
+        self.runtime.relay.wake()
+        return event

@@ -1,15 +1,18 @@
-"""Sign-up and sign-in use cases against an in-memory users store: throttling, credentials."""
+"""Sign-up, sign-in and sign-out use cases against an in-memory users store: throttling
+per account and per client, credentials, sessions ended here or everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auth.domain import EmailInUse, InvalidCredentials, SigninThrottle, User
-from auth.handlers import sign_in, sign_up
+from auth.domain import EmailInUse, InvalidCredentials, SessionEnd, SigninThrottle, User
+from auth.handlers import sign_in, sign_out, sign_out_everywhere, sign_up
 from ticketing_common.domain_errors import TooManyRequests
-from ticketing_common.events import Event, UserCreated
+from ticketing_common.events import Event, UserCreated, UserSignedOut
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 THROTTLE = SigninThrottle(max_failures=2, window=timedelta(seconds=60))
@@ -32,14 +35,28 @@ class FakeUsers:
     async def by_email(self, email: str) -> User | None:
         return self.users.get(email)
 
-    async def recent_failures(self, key: str, since: datetime) -> list[datetime]:
-        return [at for k, at in self.failures if k == key and at >= since]
+    async def recent_failures(
+        self, keys: Sequence[str], since: datetime
+    ) -> dict[str, list[datetime]]:
+        return {key: [at for k, at in self.failures if k == key and at >= since] for key in keys}
 
-    async def record_failure(self, key: str, at: datetime) -> None:
-        self.failures.append((key, at))
+    async def record_failure(self, keys: Sequence[str], at: datetime) -> None:
+        self.failures.extend((key, at) for key in keys)
 
     async def clear_failures(self, key: str) -> None:
         self.failures = [(k, at) for k, at in self.failures if k != key]
+
+    async def end_session(self, event: UserSignedOut) -> None:
+        self.published.append(event)
+
+    async def end_all_sessions(
+        self, user_id: str, ended: Callable[[int], UserSignedOut]
+    ) -> UserSignedOut:
+        [user] = [u for u in self.users.values() if u.id == user_id]
+        self.users[user.email] = replace(user, session_generation=user.session_generation + 1)
+        event = ended(user.session_generation + 1)
+        self.published.append(event)
+        return event
 
 
 async def test_sign_up_stores_the_user_and_announces_it() -> None:
@@ -53,20 +70,53 @@ async def test_sign_up_stores_the_user_and_announces_it() -> None:
         await sign_up("ADA@example.com", PASSWORD, users, NOW)
 
 
-async def test_sign_in_is_throttled_per_email_and_client_until_failures_leave_the_window() -> None:
+async def test_sign_in_is_throttled_per_account_from_any_client_until_failures_leave() -> None:
     users = FakeUsers()
-    key = SigninThrottle.key("ada@example.com", CLIENT)
+    key = SigninThrottle.account_key("ada@example.com")
     users.failures = [(key, NOW - timedelta(seconds=50)), (key, NOW - timedelta(seconds=20))]
     with pytest.raises(TooManyRequests) as refused:
         await sign_in("ADA@example.com", PASSWORD, CLIENT, users, THROTTLE, NOW)
     assert refused.value.retry_after == 10
     assert refused.value.message == "Too many failed sign-in attempts; try again later"
     assert len(users.failures) == 2  # a refused attempt is not a failure of its own
-    with pytest.raises(InvalidCredentials):  # another client is not blocked
+    with pytest.raises(TooManyRequests):  # guessing from another address does not help
         await sign_in("ada@example.com", PASSWORD, "198.51.100.1", users, THROTTLE, NOW)
     later = NOW + timedelta(seconds=11)  # the older failure has left the window
     with pytest.raises(InvalidCredentials):
         await sign_in("ada@example.com", PASSWORD, CLIENT, users, THROTTLE, later)
+
+
+async def test_one_client_trying_many_accounts_is_throttled_too() -> None:
+    users = FakeUsers()
+    for n in range(THROTTLE.max_failures):
+        with pytest.raises(InvalidCredentials):
+            await sign_in(f"user{n}@example.com", "guess", CLIENT, users, THROTTLE, NOW)
+    with pytest.raises(TooManyRequests):
+        await sign_in("another@example.com", "guess", CLIENT, users, THROTTLE, NOW)
+    with pytest.raises(InvalidCredentials):  # another address has its own budget
+        await sign_in("another@example.com", "guess", "198.51.100.1", users, THROTTLE, NOW)
+
+
+async def test_the_client_budget_can_be_larger_than_the_account_budget() -> None:
+    users = FakeUsers()
+    throttle = replace(THROTTLE, max_failures_per_client=3)
+    for n in range(3):
+        with pytest.raises(InvalidCredentials):
+            await sign_in(f"user{n}@example.com", "guess", CLIENT, users, throttle, NOW)
+    with pytest.raises(TooManyRequests):
+        await sign_in("another@example.com", "guess", CLIENT, users, throttle, NOW)
+
+
+async def test_signing_in_to_an_own_account_does_not_reset_the_client_budget() -> None:
+    users = FakeUsers()
+    await sign_up("mine@example.com", PASSWORD, users, NOW)
+    with pytest.raises(InvalidCredentials):
+        await sign_in("victim@example.com", "guess", CLIENT, users, THROTTLE, NOW)
+    await sign_in("mine@example.com", PASSWORD, CLIENT, users, THROTTLE, NOW)
+    with pytest.raises(InvalidCredentials):
+        await sign_in("victim2@example.com", "guess", CLIENT, users, THROTTLE, NOW)
+    with pytest.raises(TooManyRequests):
+        await sign_in("victim3@example.com", "guess", CLIENT, users, THROTTLE, NOW)
 
 
 async def test_wrong_passwords_count_as_failures_and_a_success_clears_them() -> None:
@@ -76,9 +126,36 @@ async def test_wrong_passwords_count_as_failures_and_a_success_clears_them() -> 
         await sign_in("ada@example.com", "wrong password", CLIENT, users, THROTTLE, NOW)
     user = await sign_in("ada@example.com", PASSWORD, CLIENT, users, THROTTLE, NOW)
     assert user.email == "ada@example.com"
-    assert users.failures == []
-    for _ in range(THROTTLE.max_failures):
+    assert [key for key, _ in users.failures] == [SigninThrottle.client_key(CLIENT)]
+    for n in range(THROTTLE.max_failures):
+        client = f"198.51.100.{n}"  # from several addresses: the account's count
         with pytest.raises(InvalidCredentials):
-            await sign_in("ada@example.com", "wrong password", CLIENT, users, THROTTLE, NOW)
+            await sign_in("ada@example.com", "wrong password", client, users, THROTTLE, NOW)
     with pytest.raises(TooManyRequests):  # even with the right password now
         await sign_in("ada@example.com", PASSWORD, CLIENT, users, THROTTLE, NOW)
+
+
+def _session_of(user: User, generation: int = 0) -> SessionEnd:
+    return SessionEnd(user.id, "session-1", generation, NOW + timedelta(hours=8))
+
+
+async def test_sign_out_publishes_the_end_of_that_session_until_its_token_expires() -> None:
+    users = FakeUsers()
+    user = await sign_up("ada@example.com", PASSWORD, users, NOW)
+    event = await sign_out(_session_of(user), users)
+    assert users.published[-1] == event
+    assert (event.user_id, event.session_id, event.everywhere) == (user.id, "session-1", False)
+    assert event.expires_at == NOW + timedelta(hours=8)
+
+
+async def test_sign_out_everywhere_raises_the_generation_so_every_older_token_is_void() -> None:
+    users = FakeUsers()
+    user = await sign_up("ada@example.com", PASSWORD, users, NOW)
+    lifetime = timedelta(hours=8)
+    event = await sign_out_everywhere(_session_of(user), users, NOW, lifetime)
+    assert (event.everywhere, event.generation, event.expires_at) == (True, 1, NOW + lifetime)
+    # The next session is of the new generation: its token is not void.
+    signed_in = await sign_in("ada@example.com", PASSWORD, CLIENT, users, THROTTLE, NOW)
+    assert signed_in.session_generation == 1
+    again = await sign_out_everywhere(_session_of(signed_in, 1), users, NOW, lifetime)
+    assert again.generation == 2

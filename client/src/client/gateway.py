@@ -7,6 +7,7 @@ cookie: a session set for one user would otherwise be sent for the next one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.cookiejar import Cookie, CookieJar
 from typing import Any
@@ -16,7 +17,9 @@ from urllib.request import Request as UrllibRequest
 import httpx
 from fastapi import Request
 
+from ticketing_common.config import Network
 from ticketing_common.logs import request_id_var
+from ticketing_common.proxies import came_over_https, client_address
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +82,23 @@ def create_http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
 
 
 class Gateway:
-    """Calls the API on behalf of the browser request that is being served."""
+    """Calls the API on behalf of the browser request that is being served.
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    The API learns the browser's address and scheme as the trusted proxies in front of
+    this client vouch for them (sign-in throttling counts per client address); the
+    gateway must trust this client as a proxy to pass them on.
+    """
+
+    def __init__(self, http: httpx.AsyncClient, trusted_proxies: Sequence[Network] = ()) -> None:
         self.http = http
+        self.trusted_proxies = tuple(trusted_proxies)
+
+    def _forwarded(self, request: Request) -> dict[str, str]:
+        https = came_over_https(request, self.trusted_proxies)
+        return {
+            "x-forwarded-for": client_address(request, self.trusted_proxies),
+            "x-forwarded-proto": "https" if https else "http",
+        }
 
     async def call(
         self,
@@ -93,7 +109,7 @@ class Gateway:
         params: dict[str, Any] | None = None,
         json: Any = None,
     ) -> ApiResponse:
-        headers = {"accept": "application/json"}
+        headers = {"accept": "application/json", **self._forwarded(request)}
         if cookie := request.headers.get("cookie"):
             headers["cookie"] = cookie
         if request_id := request_id_var.get():

@@ -18,9 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from client.config import ClientSettings, load_client_settings
 from client.gateway import Gateway, ServiceUnavailable, create_http_client
 from client.pages import account, catalog, event, health, listings, orders
+from client.security import SecurityHeaders
 from client.web import STATIC_DIR, render
+from ticketing_common.edge import install_http_guards
 from ticketing_common.errors import error_body, install_error_handlers
-from ticketing_common.logs import configure_logging, request_logging_middleware
+from ticketing_common.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ def create_app(settings: ClientSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level)
         http = create_http_client(settings.api_base_url, settings.api_timeout_seconds)
-        app.state.gateway = Gateway(http)
+        app.state.gateway = Gateway(http, settings.trusted_proxies)
         log.info("client started", extra={"apiBaseUrl": settings.api_base_url})
         try:
             yield
@@ -60,7 +62,8 @@ def create_app(settings: ClientSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Ticketing client", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.middleware("http")(request_logging_middleware)
+    install_http_guards(app, settings)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, errors included
     install_error_handlers(app)
     # Pages answer browsers with HTML; anything else keeps the common JSON error shape.
     app.add_exception_handler(StarletteHTTPException, _http_error)

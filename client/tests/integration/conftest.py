@@ -6,11 +6,13 @@ app over a socket against this fake API (also over a socket) and assert on the H
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 import pytest_asyncio
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -72,6 +74,8 @@ AVAILABILITY = {
 class FakeState:
     requests: list[tuple[str, str, Any, dict[str, str]]] = field(default_factory=list)
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The headers of each request, in the order of `requests`.
+    headers: list[dict[str, str]] = field(default_factory=list)
 
     def last(self, method: str, path: str) -> Any:
         return next(b for m, p, b, _ in reversed(self.requests) if m == method and p == path)
@@ -100,6 +104,7 @@ def fake_api(state: FakeState) -> FastAPI:
         state.requests.append(
             (request.method, request.url.path, payload, dict(request.query_params))
         )
+        state.headers.append(dict(request.headers))
         response: Response = await call_next(request)
         return response
 
@@ -212,10 +217,23 @@ class Site:
         )
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def site() -> AsyncIterator[Site]:
+@asynccontextmanager
+async def serve_site(**settings: Any) -> AsyncIterator[Site]:
+    """The client app with `settings`, in front of a fresh fake API."""
     state = FakeState()
     async with serve(fake_api(state)) as api_url:
-        app = create_app(ClientSettings(api_base_url=api_url))
+        app = create_app(ClientSettings(api_base_url=api_url, **settings))
         async with serve(app) as client_url:
             yield Site(client_url, state)
+
+
+@pytest.fixture
+def site_with() -> Callable[..., AbstractAsyncContextManager[Site]]:
+    """Serve a site of its own, with the client settings given."""
+    return serve_site
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def site() -> AsyncIterator[Site]:
+    async with serve_site() as served:
+        yield served

@@ -3,6 +3,9 @@
 A service calls `create_service_app` with its settings, routers and a `wire`
 hook that builds its own adapters and listeners from the opened connections and
 returns the service's container, which routes reach through `wiring.container_of`.
+Every service also gets the HTTP guards (`edge`), the error handlers and the error
+answers in its OpenAPI document, and follows sign-outs into `app.state.revocations`
+before it takes requests.
 Stopping is bounded: streaming routes end as soon as the server begins to stop
 (`app.state.shutdown`, see `shutdown`); then listeners stop, relays publish what is
 pending, NATS drains and Mongo closes.
@@ -15,6 +18,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -24,11 +28,15 @@ from nats.js import JetStreamContext
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ticketing_common.config import BaseServiceSettings
+from ticketing_common.edge import install_http_guards
 from ticketing_common.errors import install_error_handlers
-from ticketing_common.logs import configure_logging, request_logging_middleware
+from ticketing_common.logs import configure_logging
 from ticketing_common.messaging import Listener, Publisher, connect_nats, ensure_stream
 from ticketing_common.mongo import Document, MongoClient, connect_mongo
+from ticketing_common.openapi_errors import install_error_docs
 from ticketing_common.outbox import Outbox, OutboxRelay
+from ticketing_common.revocation import Revocations
+from ticketing_common.revocation_feed import RevocationFeed
 from ticketing_common.shutdown import ShutdownSignal
 
 log = logging.getLogger(__name__)
@@ -86,6 +94,7 @@ def create_service_app(
         app.state.shutdown = shutdown = ShutdownSignal()
         shutdown.install()
         try:
+            await _follow_sign_outs(app, runtime)
             if wire:
                 app.state.container = await wire(app, runtime)
             runtime.relay.start()
@@ -101,12 +110,22 @@ def create_service_app(
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.settings = settings
-    app.middleware("http")(request_logging_middleware)
+    app.state.revocations = Revocations()
+    install_http_guards(app, settings)
     install_error_handlers(app)
+    install_error_docs(app)
     app.include_router(health_router)
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _follow_sign_outs(app: FastAPI, runtime: Runtime) -> None:
+    """Read the sign-outs of one token lifetime back, then keep following them."""
+    lookback = timedelta(seconds=runtime.settings.jwt_ttl_seconds)
+    feed = RevocationFeed(runtime.js, app.state.revocations, lookback)
+    runtime.on_shutdown.append(feed.stop)
+    await feed.start()
 
 
 async def _stop_runtime(runtime: Runtime) -> None:

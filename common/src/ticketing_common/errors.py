@@ -1,8 +1,9 @@
 """The one error shape of every service: {"errors": [{"message", "field"?}]}.
 
 One handler renders every `DomainError` with the status of its kind; validation
-errors are 400 with the field of each problem; a database that cannot be reached is
-503 with `Retry-After`, never 500.
+errors are 400 with a sentence naming the field and the field's path; a database that
+cannot be reached is 503 with `Retry-After`, never 500. An error nothing else handled is
+a 500 in the error shape that leaves the connection usable (`ContainUnexpectedErrors`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketing_common.domain_errors import (
     Conflict,
@@ -26,6 +28,7 @@ from ticketing_common.domain_errors import (
     TooManyRequests,
     Unavailable,
 )
+from ticketing_common.validation_messages import human_message
 
 log = logging.getLogger(__name__)
 # How long a client is told to wait when the database cannot be reached.
@@ -77,7 +80,7 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = []
     for err in exc.errors():
-        message = str(err.get("msg", "Invalid value")).removeprefix("Value error, ")
+        message = human_message(err)
         field = _field_of(tuple(err.get("loc", ())))
         errors.append({"message": message, "field": field} if field else {"message": message})
     return JSONResponse({"errors": errors}, status_code=400)
@@ -99,6 +102,39 @@ async def _database_unreachable(request: Request, exc: Exception) -> JSONRespons
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
     return JSONResponse(error_body("Something went wrong"), status_code=500)
+
+
+class ContainUnexpectedErrors:
+    """ASGI middleware: an unhandled error becomes a 500 in the error shape, and stops here.
+
+    Starlette's outermost handler re-raises after answering, and uvicorn then closes
+    the connection, so the next request on it (through the gateway: a 502) failed too.
+    Caught here, the exchange ends normally and the connection stays usable. An error
+    after the response has begun cannot be answered and is passed on.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            if started:
+                raise
+            log.exception("unhandled error", extra={"path": scope.get("path")})
+            response = JSONResponse(error_body("Something went wrong"), status_code=500)
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:

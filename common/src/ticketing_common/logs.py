@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -18,6 +19,16 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 event_id_var: ContextVar[str | None] = ContextVar("event_id", default=None)
 
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
+# A caller's request id is kept only if it looks like one (a UUID, a hex or base64url
+# token): anything longer or with other characters is replaced, never echoed or logged.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def request_id_of(header: str | None) -> str:
+    """The caller's `X-Request-Id` when it is a plausible id, else a new one."""
+    if header and _REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
 
 
 class JsonFormatter(logging.Formatter):
@@ -70,7 +81,7 @@ def event_context(event_id: str) -> Iterator[None]:
 async def request_logging_middleware(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request_id = request_id_of(request.headers.get("x-request-id"))
     token = request_id_var.set(request_id)
     try:
         response = await call_next(request)

@@ -35,6 +35,7 @@ from ticketing_common.events import (
     TicketTypeDefinition,
     TicketUpdated,
     UserCreated,
+    UserSignedOut,
     seat_id,
 )
 
@@ -120,6 +121,14 @@ SAMPLES: list[Event] = [
         refund_id="re_123",
         amount=4550,
         currency="eur",
+    ),
+    UserSignedOut(
+        **ENVELOPE,
+        user_id="64a000000000000000000001",
+        session_id="5f0c1d2e3a4b5c6d7e8f901234567890",
+        everywhere=True,
+        generation=2,
+        expires_at=datetime(2026, 11, 21, 18, 0, tzinfo=UTC),
     ),
 ]
 

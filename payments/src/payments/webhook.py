@@ -2,7 +2,9 @@
 
 The signature is Stripe's scheme: `Stripe-Signature: t=<unix time>,v1=<hex>` where
 v1 = HMAC-SHA256(secret, f"{t}.{body}"); anything unsigned, forged or older than the
-tolerance is refused before the body is even parsed.
+tolerance is refused before the body is even parsed. The header comes from anyone, so
+it is read strictly: a timestamp of ASCII digits of a sane length (not 5,000 nines,
+not "²", which `str.isdigit` accepts and `int` refuses), signatures of 64 hex digits.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,11 @@ from payments.settlement import record_failure, record_success
 from payments.stripe_provider import CHARGE_KEY
 
 log = logging.getLogger(__name__)
+# Unix seconds (ten digits until the year 2286): more is not a timestamp.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+# Stripe sends a timestamp and a few signatures; a longer header is not Stripe's.
+MAX_HEADER_LENGTH = 1024
 
 
 class InvalidWebhook(Exception):
@@ -39,19 +47,28 @@ def sign(payload: bytes, secret: str, timestamp: int) -> str:
 def verify_signature(
     payload: bytes, header: str | None, secret: str, now: float, tolerance: int
 ) -> None:
-    if not header:
-        raise InvalidWebhook("Missing Stripe-Signature header")
-    parts = [item.split("=", 1) for item in header.split(",") if "=" in item]
-    timestamps = [value for key, value in parts if key.strip() == "t"]
-    signatures = [value.strip() for key, value in parts if key.strip() == "v1"]
-    if len(timestamps) != 1 or not timestamps[0].strip().isdigit() or not signatures:
-        raise InvalidWebhook("Malformed Stripe-Signature header")
-    timestamp = int(timestamps[0])
+    timestamp, signatures = _parse_header(header)
     expected = sign(payload, secret, timestamp).split("v1=", 1)[1]
     if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
         raise InvalidWebhook("Invalid webhook signature")
     if abs(now - timestamp) > tolerance:
         raise InvalidWebhook("Webhook timestamp outside the tolerance")
+
+
+def _parse_header(header: str | None) -> tuple[int, list[str]]:
+    """The timestamp and the well-formed v1 signatures of a `Stripe-Signature` header."""
+    if not header:
+        raise InvalidWebhook("Missing Stripe-Signature header")
+    if len(header) > MAX_HEADER_LENGTH:
+        raise InvalidWebhook("Malformed Stripe-Signature header")
+    parts = [item.split("=", 1) for item in header.split(",") if "=" in item]
+    timestamps = [value.strip() for key, value in parts if key.strip() == "t"]
+    signatures = [value.strip() for key, value in parts if key.strip() == "v1"]
+    # Only ASCII hex can be compared in constant time (`compare_digest` refuses the rest).
+    wellformed = [value for value in signatures if _SIGNATURE.fullmatch(value)]
+    if len(timestamps) != 1 or not _TIMESTAMP.fullmatch(timestamps[0]) or not signatures:
+        raise InvalidWebhook("Malformed Stripe-Signature header")
+    return int(timestamps[0]), wellformed
 
 
 @dataclass(frozen=True)

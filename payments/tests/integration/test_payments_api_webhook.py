@@ -70,6 +70,22 @@ async def test_unsigned_forged_or_stale_webhooks_are_rejected(
     assert "errors" in response.json()
 
 
+@pytest.mark.parametrize(
+    "signature", ["t=" + "9" * 5000 + ",v1=abc", "t=\u00b2,v1=abc", "t=1,v1=\u00b2"]
+)
+async def test_a_malformed_signature_is_a_400_and_the_connection_serves_the_next_request(
+    serve_payments: ServeApp, signature: str
+) -> None:
+    async with serve_payments() as base_url, httpx.AsyncClient(base_url=base_url) as http:
+        # httpx would refuse to send a non-ASCII header value as text: bytes go as they are.
+        headers = {"Stripe-Signature": signature.encode()}
+        response = await http.post("/api/payments/webhook", content=b"{}", headers=headers)
+        after = await http.get("/healthz")  # on the same kept-alive connection
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"].endswith(("header", "signature"))
+    assert after.status_code == 200
+
+
 async def test_an_asynchronous_confirmation_completes_a_pending_payment_once(
     serve_payments: ServeApp,
     payments_settings: PaymentsSettings,

@@ -36,6 +36,24 @@ def test_unsigned_forged_or_altered_webhooks_are_refused(header: str | None) -> 
         verify_signature(b'{"id": "evt_1"}', header, SECRET, now=1000, tolerance=300)
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "t=" + "9" * 5000 + ",v1=abc",  # past Python's limit on digits in int()
+        "t=\u00b2,v1=abc",  # a digit to str.isdigit, not to int()
+        "t=\u0661\u0662,v1=abc",  # Arabic-Indic digits
+        "t=1000,v1=\u00b2" + "0" * 63,  # non-ASCII: compare_digest would raise
+        "t=1000,v1=" + "0" * 64 + "," * 5000,  # no longer a Stripe header
+        "t= ,v1=abc",
+        "t=-1000,v1=abc",
+        "t=1000,t=1000,v1=abc",
+    ],
+)
+def test_malformed_headers_are_refused_as_malformed(header: str) -> None:
+    with pytest.raises(InvalidWebhook):
+        verify_signature(b"{}", header, SECRET, now=1000, tolerance=300)
+
+
 def test_a_stale_webhook_is_refused_even_when_signed() -> None:
     body = b"{}"
     with pytest.raises(InvalidWebhook, match="tolerance"):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from client.config import ClientSettings
+from client.cookies import clear_session, for_browser
 from client.forms import NO_ERRORS, FormErrors
 from client.gateway import ServiceUnavailable
 from client.web import GatewayDep, form_fields, redirect, render, safe_next
-from ticketing_common.wiring import settings_of
 
 router = APIRouter(tags=["account"])
 
@@ -49,7 +48,7 @@ async def _authenticate(request: Request, gateway: GatewayDep, page: str) -> Res
         return _form(request, page, errors, 503, **form)
     if not api.ok:
         return _form(request, page, FormErrors.of_api(api.errors, _FIELDS), api.status, **form)
-    return redirect(safe_next(form.get("next")), api.set_cookies)
+    return redirect(safe_next(form.get("next")), for_browser(request, api.set_cookies))
 
 
 @router.post("/signup")
@@ -69,8 +68,8 @@ async def signout(request: Request, gateway: GatewayDep) -> Response:
         cookies = api.set_cookies
     except ServiceUnavailable:
         cookies = []
-    response = redirect("/", cookies)
+    response = redirect("/", for_browser(request, cookies))
     if not cookies:
         # Auth is down: clear the session cookie ourselves so signing out still works.
-        response.delete_cookie(settings_of(request, ClientSettings).cookie_name, path="/")
+        clear_session(request, response)
     return response

@@ -135,6 +135,8 @@ def service_env(settings: StackSettings, nats_url: str, stream_replicas: int) ->
         "STRIPE_API_BASE": settings.stripe_url,
         "STRIPE_SECRET_KEY": "sk_test_embedded",
         "API_BASE_URL": f"http://{settings.host}:{settings.gateway_port}",
+        # The gateway (and the web client calling the API) run on this host.
+        "TRUSTED_PROXIES": settings.host,
         **settings.extra_env,
     }
 
@@ -147,6 +149,9 @@ def service_part(
     command += ["--host", host, "--port", str(port), "--no-access-log"]
     # An open stream (availability updates) must not hold a stopping process forever.
     command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+    # The services decide whom to believe about the client's address (TRUSTED_PROXIES),
+    # and answer an oversized request head themselves, in the error shape.
+    command += ["--no-proxy-headers", "--h11-max-incomplete-event-size", "131072"]
     return Part(
         name,
         command,

@@ -31,12 +31,13 @@ from ticketing_common.events.payments import (
     PaymentRefunded,
 )
 from ticketing_common.events.subjects import STREAM_NAME, STREAM_SUBJECTS, Subject
-from ticketing_common.events.users import UserCreated
+from ticketing_common.events.users import UserCreated, UserSignedOut
 
 EVENT_TYPES: dict[Subject, type[Event]] = {
     model.subject: model
     for model in (
         UserCreated,
+        UserSignedOut,
         EventCreated,
         EventUpdated,
         TicketCreated,
@@ -78,6 +79,7 @@ __all__ = [
     "TicketTypeDefinition",
     "TicketUpdated",
     "UserCreated",
+    "UserSignedOut",
     "new_event_id",
     "seat_id",
     "seat_id_part",

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class Subject(StrEnum):
     USER_CREATED = "user.created"
+    USER_SIGNED_OUT = "user.signed-out"
     EVENT_CREATED = "event.created"
     EVENT_UPDATED = "event.updated"
     TICKET_CREATED = "ticket.created"

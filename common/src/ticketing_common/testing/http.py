@@ -20,9 +20,15 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def serve(app: FastAPI) -> AsyncIterator[str]:
-    """Run `app` (lifespan included) with uvicorn on a free port; yields its base URL."""
+    """Run `app` (lifespan included) with uvicorn on a free port; yields its base URL.
+
+    As deployed, uvicorn leaves forwarded headers alone: the app's `TRUSTED_PROXIES`
+    alone decides whom to believe.
+    """
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", proxy_headers=False
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -1,4 +1,4 @@
-"""Dependencies the routes share: the catalog, and the money/text field types."""
+"""Dependencies the routes share: the catalog, and the money field type (text: `text`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from ticketing_common.wiring import container_of
 from tickets.catalog import Catalog
@@ -14,11 +14,6 @@ from tickets.money import MAX_PRICE_MAJOR
 
 # A price in major units: positive, at most 2 decimals (20.5 -> 2050 minor units).
 Price = Annotated[Decimal, Field(gt=0, le=MAX_PRICE_MAJOR, decimal_places=2)]
-
-
-def trimmed(max_length: int, min_length: int = 1) -> StringConstraints:
-    """Constraints of a trimmed string; a blank one counts as empty."""
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
 
 
 def get_catalog(request: Request) -> Catalog:

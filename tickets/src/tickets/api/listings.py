@@ -12,7 +12,8 @@ from ticketing_common.events import utc_now
 from ticketing_common.money import to_major, to_minor
 from ticketing_common.paging import PageDep, add_paging_headers
 from ticketing_common.schemas import CamelModel
-from tickets.api.deps import CatalogDep, Price, trimmed
+from tickets.api.deps import CatalogDep, Price
+from tickets.api.text import trimmed
 from tickets.domain.listings import TITLE_MAX, Listing
 from tickets.handlers.listings import create_listing, get_listing, update_listing
 

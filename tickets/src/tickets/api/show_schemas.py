@@ -8,7 +8,8 @@ from pydantic import AwareDatetime, Field, field_validator
 
 from ticketing_common.money import to_minor
 from ticketing_common.schemas import CamelModel
-from tickets.api.deps import Price, trimmed
+from tickets.api.deps import Price
+from tickets.api.text import paragraph, trimmed
 from tickets.domain.drafts import (
     RowSpec,
     SectionSpec,
@@ -79,7 +80,7 @@ def _currency(value: str) -> str:
 
 class EventIn(CamelModel):
     name: Name
-    description: Annotated[str, trimmed(5000, min_length=0)] = ""
+    description: Annotated[str, paragraph(5000)] = ""
     category: Annotated[str, trimmed(50)]
     venue: VenueIn
     starts_at: AwareDatetime
@@ -119,7 +120,7 @@ class TicketTypeChangeIn(CamelModel):
 
 class EventPatchIn(CamelModel):
     name: Name | None = None
-    description: Annotated[str, trimmed(5000, min_length=0)] | None = None
+    description: Annotated[str, paragraph(5000)] | None = None
     category: Annotated[str, trimmed(50)] | None = None
     venue: VenueIn | None = None
     starts_at: AwareDatetime | None = None

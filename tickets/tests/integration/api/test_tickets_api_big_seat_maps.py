@@ -3,45 +3,16 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
-from typing import Any
 
 import pytest
+from tickets_samples import stadium
 from tickets_testkit import TicketsApi
 
-from ticketing_common.events import STREAM_NAME, EventCreated, EventUpdated, utc_now
+from ticketing_common.events import STREAM_NAME, EventCreated, EventUpdated
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NATS_DEFAULT_MAX_PAYLOAD = 1024 * 1024
-
-
-def stadium(sections: int, rows: int, per_row: int) -> dict[str, Any]:
-    starts = utc_now() + timedelta(days=30)
-    return {
-        "name": "Cup Final",
-        "category": "Sport",
-        "venue": {"name": "Stadium", "address": "1 Ring Rd"},
-        "startsAt": starts.isoformat(),
-        "endsAt": (starts + timedelta(hours=2)).isoformat(),
-        "ticketTypes": [{"name": "Lower", "price": 60}, {"name": "Upper", "price": 35}],
-        "seating": {
-            "sections": [
-                {
-                    "name": f"Block {s}",
-                    "rows": [
-                        {
-                            "label": f"R{r}",
-                            "seats": per_row,
-                            "ticketType": "Lower" if s < sections // 2 else "Upper",
-                        }
-                        for r in range(1, rows + 1)
-                    ],
-                }
-                for s in range(1, sections + 1)
-            ]
-        },
-    }
 
 
 async def _raw_message(api: TicketsApi, subject: str) -> bytes:
