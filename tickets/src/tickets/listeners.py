@@ -23,6 +23,7 @@ def record_of(event: OrderEvent, state: OrderState) -> OrderRecord:
         state=state,
         event_id=event.event_id,
         ticket_id=event.ticket.id if event.ticket else None,
+        ticket_price=event.ticket.price if event.ticket else None,
         lines=tuple(
             OrderLine(item.ticket_type_id, item.quantity, item.unit_price, item.seat_id)
             for item in event.items

@@ -78,19 +78,25 @@ class Listing:
 
     # Effects of orders. Each returns None when nothing changes, so nothing is published.
 
-    def after_order(self, order_id: str, state: OrderState) -> Listing | None:
-        """What the catalog's record of an order in `state` does to this listing."""
+    def after_order(
+        self, order_id: str, state: OrderState, price: int | None = None
+    ) -> Listing | None:
+        """What the catalog's record of an order in `state` (paying `price`) does to this
+        listing."""
         if state == "created":
-            return self.locked_by(order_id)
+            return self.locked_by(order_id, price)
         if state == "cancelled":
             return self.released_by(order_id)
-        return self.sold_to(order_id)
+        return self.sold_to(order_id, price)
 
-    def locked_by(self, order_id: str) -> Listing | None:
-        """Orders decides holds: when it says this order holds the listing, it does."""
+    def locked_by(self, order_id: str, price: int | None = None) -> Listing | None:
+        """Orders decides holds: when it says this order holds the listing, it does — at
+        the price the order pays. A reprice the catalog accepted before it learnt of the
+        hold, but that orders had not seen when it took the hold, is undone: the hold and
+        the reprice cannot both win, and the hold was decided first."""
         if self.sold or self.order_id == order_id:
             return None
-        return self._next_version(order_id=order_id)
+        return self._next_version(order_id=order_id, price=self._held_price(price))
 
     def released_by(self, order_id: str) -> Listing | None:
         """Only the order holding the listing can release it (a late cancel of an older
@@ -99,12 +105,15 @@ class Listing:
             return None
         return self._next_version(order_id=None)
 
-    def sold_to(self, order_id: str) -> Listing | None:
+    def sold_to(self, order_id: str, price: int | None = None) -> Listing | None:
         if self.sold:
             return None
         if self.order_id == order_id:
             return replace(self, sold=True)  # local only: the replica already has this lock
-        return self._next_version(order_id=order_id, sold=True)
+        return self._next_version(order_id=order_id, sold=True, price=self._held_price(price))
+
+    def _held_price(self, price: int | None) -> int:
+        return self.price if price is None else price
 
     def _next_version(self, **changes: Any) -> Listing:
         changed = replace(self, **changes, version=self.version + 1)

@@ -34,6 +34,7 @@ class OrderRecord:
     ticket_id: str | None = None
     lines: tuple[OrderLine, ...] = ()
     expires_at: datetime | None = None
+    ticket_price: int | None = None  # what the order pays for the listing it holds
 
 
 def advance(current: OrderRecord | None, incoming: OrderRecord) -> OrderRecord | None:
@@ -51,6 +52,7 @@ def advance(current: OrderRecord | None, incoming: OrderRecord) -> OrderRecord |
         incoming.ticket_id or current.ticket_id,
         lines,
         current.expires_at,
+        incoming.ticket_price or current.ticket_price,
     )
 
 

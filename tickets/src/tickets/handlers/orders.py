@@ -33,7 +33,7 @@ async def _apply_to_listing(tx: Transaction, listing_id: str, record: OrderRecor
     if listing is None:
         log.warning("order for an unknown listing", extra={"ticketId": listing_id})
         return
-    changed = listing.after_order(record.order_id, record.state)
+    changed = listing.after_order(record.order_id, record.state, record.ticket_price)
     if changed is None:
         return
     if not await tx.listings.replace_if_version(changed, listing.version):

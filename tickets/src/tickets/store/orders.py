@@ -13,6 +13,7 @@ def to_document(record: OrderRecord) -> Document:
         "state": record.state,
         "eventId": record.event_id,
         "ticketId": record.ticket_id,
+        "ticketPrice": record.ticket_price,
         "lines": [
             {
                 "ticketTypeId": line.ticket_type_id,
@@ -32,6 +33,7 @@ def from_document(doc: Document) -> OrderRecord:
         state=doc["state"],
         event_id=doc.get("eventId"),
         ticket_id=doc.get("ticketId"),
+        ticket_price=doc.get("ticketPrice"),
         lines=tuple(
             OrderLine(line["ticketTypeId"], line["quantity"], line["unitPrice"], line["seatId"])
             for line in doc.get("lines", [])

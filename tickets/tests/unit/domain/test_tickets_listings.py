@@ -27,3 +27,26 @@ def test_listing_locks_releases_and_sells_by_order() -> None:
         listing.edited("someone-else", "T", 1, None)
     with pytest.raises(Conflict):
         listing.edited("seller", "T", 1, expected_version=3)
+
+
+def test_a_hold_taken_before_orders_saw_a_reprice_wins_at_its_own_price() -> None:
+    listing = Listing("l1", "Ticket", 5000, "seller")
+    # The seller repriced to 1.00; orders had not seen it yet and held at 50.00.
+    repriced = listing.edited("seller", "Ticket", 100, None)
+
+    locked = repriced.locked_by("o1", price=5000)
+
+    assert locked is not None
+    assert (locked.order_id, locked.price, locked.version) == ("o1", 5000, 2)
+    (event,) = [e for e in locked.outgoing if e.version == 2]
+    assert (event.price, event.order_id) == (5000, "o1")
+
+
+def test_a_hold_at_the_current_price_only_locks() -> None:
+    listing = Listing("l1", "Ticket", 100, "seller", version=1)
+    locked = listing.after_order("o1", "created", 100)
+    assert locked is not None
+    assert (locked.order_id, locked.price) == ("o1", 100)
+    sold_elsewhere = Listing("l2", "Ticket", 100, "seller").after_order("o2", "completed", 700)
+    assert sold_elsewhere is not None
+    assert (sold_elsewhere.sold, sold_elsewhere.price) == (True, 700)
