@@ -259,6 +259,8 @@ async def _measure(stack: StackSettings, pids: dict[str, int], work_dir: Path) -
         jwt_key=JWT_KEY,
         ticket_key_secret=TICKET_KEY_SECRET,
         log_level="WARNING",
+        # Every simulated buyer here shares one session: no per-buyer cap in this run.
+        buyer_cap_factor=1_000_000,
     )
     nc = await connect_nats(nats_url, "bench-orders")
     await ensure_stream(nc.jetstream())

@@ -179,9 +179,16 @@ class Users:
         self.settings = settings
 
     def client(self, base_url: str, user_id: str | None = None, **kwargs: Any) -> httpx.AsyncClient:
-        user = SessionUser(id=user_id or str(ObjectId()), email="buyer@example.com")
-        cookies = {"session": issue_token(user, self.settings)}
+        cookies = {"session": self.token(user_id)}
         return httpx.AsyncClient(base_url=base_url, cookies=cookies, timeout=60, **kwargs)
+
+    def token(self, user_id: str | None = None) -> str:
+        user = SessionUser(id=user_id or str(ObjectId()), email="buyer@example.com")
+        return issue_token(user, self.settings)
+
+    def as_new_buyer(self) -> dict[str, str]:
+        """Headers that make one request a new buyer's (each buyer has a hold cap)."""
+        return {"cookie": f"session={self.token()}"}
 
 
 @pytest.fixture

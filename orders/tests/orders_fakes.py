@@ -60,6 +60,13 @@ class FakeOrders:
     async def get(self, order_id: str) -> Order | None:
         return self.stored.get(order_id)
 
+    async def units_held(self, user_id: str, event_id: str, now: datetime) -> int:
+        return sum(
+            o.units
+            for o in self.stored.values()
+            if (o.user_id, o.event_id) == (user_id, event_id) and o.pending and o.expires_at > now
+        )
+
     async def get_many(self, order_ids: list[str]) -> list[Order]:
         return [self.stored[i] for i in order_ids if i in self.stored]
 
@@ -457,6 +464,7 @@ class FakeUnit:
     relay: FakeRelay = field(default_factory=FakeRelay)
     hold_times: HoldTimes = field(default_factory=lambda: HoldTimes(listing_minutes=15))
     key_secret: bytes = b"k" * 32
+    buyer_cap_factor: int = 4
     availability: FakeAvailability = field(init=False)
     claims: FakeClaims = field(init=False)
     group_claims: GroupClaims = field(init=False)

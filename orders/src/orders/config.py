@@ -15,6 +15,8 @@ class OrdersSettings(BaseServiceSettings):
     hold_seconds_override: float | None = Field(default=None, gt=0)
     # Signs the anti-fraud key of every issued ticket; required, like JWT_KEY
     # (`make dev` generates one under .data/).
+    # One buyer holds at most this many maximum-size orders of an event at once.
+    buyer_cap_factor: int = Field(default=4, ge=1)
     ticket_key_secret: SecretStr = Field(min_length=32)
     # How stale an in-memory availability snapshot may get if a change notification is lost.
     availability_max_age_seconds: float = Field(default=2.0, gt=0)

@@ -47,5 +47,9 @@ class OrdersContainer:
         return HoldTimes(self.settings.listing_hold_minutes, self.settings.hold_seconds_override)
 
     @property
+    def buyer_cap_factor(self) -> int:
+        return self.settings.buyer_cap_factor
+
+    @property
     def key_secret(self) -> bytes:
         return self.settings.ticket_key_secret.get_secret_value().encode()

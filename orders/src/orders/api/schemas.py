@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from orders.domain.order import Order
 from ticketing_common.money import to_major
@@ -44,7 +44,8 @@ class HoldRequest(CamelModel):
 
 
 class VerifyRequest(CamelModel):
-    key: str = Field(min_length=1, max_length=300)
+    # A blank key is no key: stripped first, so "   " is refused like "".
+    key: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
 class ItemOut(CamelModel):

@@ -23,6 +23,17 @@ class EventNotFound(NotFound):
         super().__init__("Event not found", "eventId")
 
 
+class HoldCapReached(RuleViolation):
+    """One buyer may hold only so many tickets of an event at once (no hoarding)."""
+
+    def __init__(self, held: int, cap: int) -> None:
+        super().__init__(
+            f"You already hold {held} tickets for this event and may hold at most {cap} "
+            "at once: pay for or cancel your open orders first",
+            "eventId",
+        )
+
+
 class NotEnoughTickets(Conflict):
     def __init__(self, requested: int, available: int, field: str | None = None) -> None:
         super().__init__(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from math import ceil
 
-from orders.domain.errors import EventUnavailable
+from orders.domain.errors import EventUnavailable, HoldCapReached
 from orders.domain.order import Order, new_order_id
 from orders.domain.order_parts import Line
 from ticketing_common.domain_errors import RuleViolation
@@ -39,11 +39,20 @@ class EventInfo:
     version: int
     ticket_types: list[TicketType] = field(default_factory=list)
 
-    def ticket_type(self, type_id: str) -> TicketType:
+    def ticket_type(self, type_id: str, field: str = "ticketTypeId") -> TicketType:
         for ticket_type in self.ticket_types:
             if ticket_type.id == type_id:
                 return ticket_type
-        raise RuleViolation(f"Unknown ticket type {type_id}", "ticketTypeId")
+        raise RuleViolation(f"Unknown ticket type {type_id}", field)
+
+    def buyer_cap(self, factor: int) -> int:
+        """How many tickets of this event one buyer may hold at once: `factor` orders of
+        the largest per-order maximum."""
+        return factor * max((t.max_per_order for t in self.ticket_types), default=1)
+
+    def check_buyer_cap(self, held: int, wanted: int, factor: int) -> None:
+        if held + wanted > (cap := self.buyer_cap(factor)):
+            raise HoldCapReached(held, cap)
 
     def ensure_on_sale(self, now: datetime) -> None:
         if self.status == "cancelled":
@@ -51,14 +60,16 @@ class EventInfo:
         if self.ends_at <= now:
             raise EventUnavailable("The event has ended")
 
-    def check_quantity(self, type_id: str, quantity: int) -> TicketType:
-        ticket_type = self.ticket_type(type_id)
+    def check_quantity(self, type_id: str, quantity: int, item: str | None = None) -> TicketType:
+        """`item` names the request's item (`items.0`) the quantity was asked in."""
+        prefix = f"{item}." if item else ""
+        ticket_type = self.ticket_type(type_id, f"{prefix}ticketTypeId")
         if quantity < 1:
-            raise RuleViolation("Quantity must be at least 1", "quantity")
+            raise RuleViolation("Quantity must be at least 1", f"{prefix}quantity")
         if quantity > ticket_type.max_per_order:
             raise RuleViolation(
                 f"At most {ticket_type.max_per_order} tickets of {ticket_type.name} per order",
-                "quantity",
+                f"{prefix}quantity",
             )
         return ticket_type
 

@@ -32,6 +32,13 @@ class Hold:
     notice: str | None
 
 
+async def check_buyer_cap(
+    uow: OrdersUnit, event: EventInfo, user_id: str, wanted: int, now: datetime
+) -> None:
+    held = await uow.orders.units_held(user_id, event.id, now)
+    event.check_buyer_cap(held, wanted, uow.buyer_cap_factor)
+
+
 async def open_event(uow: OrdersUnit, event_id: str, now: datetime) -> EventInfo:
     event = await uow.catalog.event(event_id)
     if event is None:
@@ -84,11 +91,12 @@ async def hold_general(
     """N units of one or more general-admission types: every type, or none."""
     event = await open_event(uow, event_id, now)
     lines = []
-    for type_id, quantity in wanted.items():
-        ticket_type = event.check_quantity(type_id, quantity)
+    for index, (type_id, quantity) in enumerate(wanted.items()):
+        ticket_type = event.check_quantity(type_id, quantity, f"items.{index}")
         if ticket_type.seated:
             raise RuleViolation(f"{ticket_type.name} is seated: choose seats", "items")
         lines.append(Line(type_id, quantity, ticket_type.price))
+    await check_buyer_cap(uow, event, user_id, sum(wanted.values()), now)
     window = event_hold_window(uow, event, now)
     order = event.order_for(user_id, lines, window, now)
     for number, line in enumerate(lines):

@@ -33,6 +33,10 @@ class OrderRepository(Protocol):
 
     async def get_many(self, order_ids: list[str]) -> list[Order]: ...
 
+    async def units_held(self, user_id: str, event_id: str, now: datetime) -> int:
+        """Tickets the buyer holds for the event in pending, unexpired orders."""
+        ...
+
     async def replace_many_if_unchanged(
         self, changes: list[tuple[Order, Order, Event]]
     ) -> set[str]:
@@ -130,6 +134,11 @@ class OrdersUnit(Protocol):
 
     @property
     def hold_times(self) -> HoldTimes: ...
+
+    @property
+    def buyer_cap_factor(self) -> int:
+        """A buyer holds at most this many orders' worth of an event's tickets at once."""
+        ...
 
     @property
     def key_secret(self) -> bytes: ...

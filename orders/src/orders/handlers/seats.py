@@ -11,7 +11,13 @@ from orders.domain.holds import EventInfo
 from orders.domain.order_parts import Line
 from orders.domain.seating import SeatSpot, candidate_runs
 from orders.domain.units import seat_unit_id
-from orders.handlers.holds import Hold, event_hold_window, open_event, record_hold
+from orders.handlers.holds import (
+    Hold,
+    check_buyer_cap,
+    event_hold_window,
+    open_event,
+    record_hold,
+)
 from orders.handlers.ports import OrdersUnit
 
 # How many candidate runs to try before re-reading the seat map (others may be racing).
@@ -41,6 +47,7 @@ async def hold_seats(
     if missing:
         raise RuleViolation(f"Unknown seats: {', '.join(missing)}", "seats")
     lines = _seat_lines(event, {s: found[s] for s in wanted})
+    await check_buyer_cap(uow, event, user_id, len(lines), now)
     window = event_hold_window(uow, event, now)
     order = event.order_for(user_id, lines, window, now)
     units = [seat_unit_id(event_id, s) for s in wanted]
@@ -58,6 +65,7 @@ async def hold_together(
     ticket_type = event.check_quantity(type_id, quantity)
     if not ticket_type.seated:
         raise RuleViolation(f"{ticket_type.name} has no seats", "ticketTypeId")
+    await check_buyer_cap(uow, event, user_id, quantity, now)
     window = event_hold_window(uow, event, now)
     free_total = 0
     for read in range(READS):

@@ -52,6 +52,7 @@ class OrderStore:
         await self.orders.create_index([("userId", 1), ("createdAt", DESCENDING)])
         await self.orders.create_index("tickets.id", sparse=True)
         await self.orders.create_index([("eventId", 1), ("status", 1)])
+        await self.orders.create_index([("userId", 1), ("eventId", 1)])
         await self.orders.create_index("cancelledAt", sparse=True)
         await self.orders.create_index("abandonedAt", sparse=True, expireAfterSeconds=FENCE_SECONDS)
 
@@ -130,6 +131,19 @@ class OrderStore:
             update["$push"] = pending_events_update(*events)
         result = await self.orders.update_one(query, update)
         return result.modified_count == 1
+
+    async def units_held(self, user_id: str, event_id: str, now: datetime) -> int:
+        """The tickets the buyer holds for the event in pending, unexpired orders."""
+        query = {
+            "userId": user_id,
+            "eventId": event_id,
+            "status": {"$in": list(PENDING)},
+            "expiresAt": {"$gt": now},
+        }
+        held = 0
+        async for doc in self.orders.find(query, {"lines.quantity": 1}):
+            held += sum(int(line["quantity"]) for line in doc["lines"])
+        return held
 
     async def get_many(self, order_ids: list[str]) -> list[Order]:
         query = {"_id": {"$in": order_ids}, "status": {"$ne": ABANDONED}}

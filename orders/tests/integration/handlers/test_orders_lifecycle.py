@@ -213,3 +213,12 @@ async def test_an_expiry_wave_cancels_every_hold_and_frees_every_unit(
         shards = [doc async for doc in counters.find({"eventId": event.event_id})]
         assert [h for doc in shards for h in doc.get("holds", [])] == []
         assert all(doc["sold"] == 0 for doc in shards)
+
+
+async def test_a_blank_ticket_key_is_bad_input_not_an_invalid_ticket(
+    orders_url: str, users: Any
+) -> None:
+    async with users.client(orders_url) as organizer:
+        response = await organizer.post("/api/orders/verify", json={"key": "   "})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "key"

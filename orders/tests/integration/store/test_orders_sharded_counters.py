@@ -66,7 +66,12 @@ async def test_more_quantity_adds_shards_and_keeps_every_hold(
     event = await catalog.general_event(quantity=450)
     await helpers.wait_for_event(orders_url, event.event_id)
     async with users.client(orders_url) as buyer:
-        held = [(await buyer.post("/api/orders", json=ga(event.event_id, 5))) for _ in range(6)]
+        held = [
+            await buyer.post(
+                "/api/orders", json=ga(event.event_id, 5), headers=users.as_new_buyer()
+            )
+            for _ in range(6)
+        ]
         assert all(r.status_code == 201 for r in held)
 
         async def publish(version: int, quantity: int) -> None:
@@ -91,8 +96,14 @@ async def test_more_quantity_adds_shards_and_keeps_every_hold(
 
         await helpers.wait_until(lambda: remaining(10))
         for _ in range(2):  # 10 left, in whichever shards the cuts left them
-            assert (await buyer.post("/api/orders", json=ga(event.event_id, 5))).status_code == 201
-        assert (await buyer.post("/api/orders", json=ga(event.event_id))).status_code == 409
+            hold = ga(event.event_id, 5)
+            assert (
+                await buyer.post("/api/orders", json=hold, headers=users.as_new_buyer())
+            ).status_code == 201
+        last = await buyer.post(
+            "/api/orders", json=ga(event.event_id), headers=users.as_new_buyer()
+        )
+        assert last.status_code == 409
 
 
 async def counters_sum(counters: Any, event_id: str, total: int) -> bool:

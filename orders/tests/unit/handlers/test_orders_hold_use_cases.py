@@ -9,6 +9,7 @@ import pytest
 from orders_fakes import NOW, FakeUnit, general_type, seated_type
 
 from orders.domain import NotEnoughTickets, OwnTicket, RuleViolation
+from orders.domain.errors import HoldCapReached
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.handlers.holds import hold_general, hold_listing
 from orders.handlers.seats import hold_seats, hold_together
@@ -162,3 +163,36 @@ async def test_seats_together_are_adjacent_in_one_row() -> None:
     assert [line.seat_id for line in hold.order.lines] == ["B-0", "B-1", "B-2"]
     with pytest.raises(RuleViolation, match="No 3 adjacent seats left in one row"):
         await hold_together(uow, "other", "e1", "std", 3, NOW)
+
+
+async def test_one_buyer_may_hold_only_so_many_tickets_of_an_event_at_once() -> None:
+    uow = FakeUnit(buyer_cap_factor=2)
+    uow.add_event(NOW, general_type("ga", quantity=50, max_per_order=3))
+    for _ in range(2):
+        await hold_general(uow, "hoarder", "e1", {"ga": 3}, NOW)
+
+    with pytest.raises(
+        HoldCapReached, match=r"hold 6 tickets for this event.*at most 6"
+    ) as refused:
+        await hold_general(uow, "hoarder", "e1", {"ga": 1}, NOW)
+
+    assert refused.value.field == "eventId"
+    # Someone else is not limited by it, and expired holds no longer count.
+    await hold_general(uow, "other", "e1", {"ga": 3}, NOW)
+    later = NOW + timedelta(minutes=16)
+    await hold_general(uow, "hoarder", "e1", {"ga": 3}, later)
+
+
+async def test_a_quantity_refusal_names_the_item_it_is_about() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", max_per_order=2), general_type("vip", max_per_order=2))
+
+    with pytest.raises(RuleViolation) as too_many:
+        await hold_general(uow, "buyer", "e1", {"ga": 1, "vip": 3}, NOW)
+    with pytest.raises(RuleViolation) as unknown:
+        await hold_general(uow, "buyer", "e1", {"nope": 1}, NOW)
+
+    assert (too_many.value.field, unknown.value.field) == (
+        "items.1.quantity",
+        "items.0.ticketTypeId",
+    )
