@@ -21,6 +21,10 @@ class OrderCreatedListener(Listener[OrderCreated]):
     # re-publish), so no processed-event record and no Mongo transaction is needed.
     idempotent: ClassVar[bool] = False
     batch_size: ClassVar[int] = 64
+    # Scheduling takes milliseconds: an order.created a killed process had fetched comes
+    # back after 5 s, not 30 s, so a short hold's expiry is not scheduled late
+    # (`make chaos`, scenario expiration_kill). A redelivery only replaces the schedule.
+    ack_wait_seconds: ClassVar[float] = 5
 
     def __init__(
         self,
