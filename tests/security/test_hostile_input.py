@@ -87,3 +87,26 @@ async def test_the_web_app_sends_its_security_headers(running_stack: str) -> Non
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+async def test_a_body_past_the_gateways_limit_is_never_taken(running_stack: str) -> None:
+    # The gateway stops reading at 4 MB and answers 413 in the error shape; a client
+    # still uploading may see the connection cut before it reads that answer.
+    async with httpx.AsyncClient(base_url=running_stack, timeout=60) as client:
+        try:
+            huge = await client.post(
+                "/api/users/signin",
+                content=b"x" * (10 * 1024 * 1024),
+                headers={"content-type": "application/json"},
+            )
+        except httpx.TransportError:
+            return
+    assert huge.status_code == 413
+    assert huge.json()["errors"][0]["message"] == "Request body too large"
+
+
+async def test_a_64_kb_cookie_is_a_431_in_the_error_shape(running_stack: str) -> None:
+    async with httpx.AsyncClient(base_url=running_stack, timeout=30) as client:
+        cookie = await client.get("/api/tickets", headers={"Cookie": "c=" + "x" * 64_000})
+    assert cookie.status_code == 431
+    assert cookie.json()["errors"][0]["message"]
