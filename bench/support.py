@@ -79,16 +79,26 @@ def progress(message: str) -> None:
     print(f"    {time.strftime('%H:%M:%S')} {message}", flush=True)
 
 
-async def seconds_until(
-    done: Callable[[], Awaitable[bool]], within: float, what: str, interval: float = 0.1
-) -> float:
-    """Seconds until `done()` says so, polled every `interval`; RuntimeError past `within`."""
+async def seconds_or_none(
+    done: Callable[[], Awaitable[bool]], within: float, interval: float = 0.1
+) -> float | None:
+    """Seconds until `done()` says so, polled every `interval`; None if not within `within`."""
     started = time.perf_counter()
     while time.perf_counter() - started < within:
         if await done():
             return round(time.perf_counter() - started, 2)
         await asyncio.sleep(interval)
-    raise RuntimeError(f"{what}: not done after {within:.0f}s")
+    return None
+
+
+async def seconds_until(
+    done: Callable[[], Awaitable[bool]], within: float, what: str, interval: float = 0.1
+) -> float:
+    """Seconds until `done()` says so, polled every `interval`; RuntimeError past `within`."""
+    seconds = await seconds_or_none(done, within, interval)
+    if seconds is None:
+        raise RuntimeError(f"{what}: not done after {within:.0f}s")
+    return seconds
 
 
 # Sections of results.json that another command writes (`make chaos`): a full `make bench`

@@ -1,0 +1,99 @@
+"""Flash sale: 2,000 buyers after 1,000 tickets, through the gateway of the whole system.
+
+Every run has a stack of its own, started as `make dev` starts it (the devstack, with
+SecantusDB on disk in a fresh temporary directory, on free ports; bench/flash_sale/
+stack.py). One event with one general-admission type of 1,000; 2,000 single-ticket
+holds (`POST /api/orders`) from distinct signed-in buyers in a closed loop of 50, then
+10, buyers, so 1,000 are refused (409); with 5 availability readers beside the 50.
+Each loop runs on an empty store and on one preloaded with a history (100,000 orders,
+20,000 users, 1,000 events, and the consumers' records of them). Then every buyer with
+a hold pays (`POST /api/payments`). Last, an expiry wave: 1,000 holds of 20 s whose
+`expiresAt` fall within 15 s, and how late each order became cancelled.
+
+Buyers sign up once, through the gateway, on the stack that is then preloaded (its
+data, copied, starts each preloaded run); cookies are reused on every stack.
+Run alone: `make bench ONLY=flash_sale` (or `python -m bench flash_sale`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.flash_sale.buyers import add_users, sign_up_all, sign_up_organizer, user_documents
+from bench.flash_sale.expiry import expiry_wave
+from bench.flash_sale.figures import METHOD, table_row
+from bench.flash_sale.plan import LOOPS, READERS, REQUESTS, Buyer
+from bench.flash_sale.preload import preload
+from bench.flash_sale.sale import sell
+from bench.flash_sale.stack import running_stack
+from bench.support import ROWS, progress
+from ticketing_common.mongo import Document
+
+
+class Crowd:
+    """The buyers and organizer, their user documents, and the preloaded data to copy."""
+
+    def __init__(self, buyers: list[Buyer], organizer: Buyer, users: list[Document]) -> None:
+        self.buyers, self.organizer, self.users = buyers, organizer, users
+        self.template: Path | None = None
+
+
+async def prepare(report: dict[str, Any]) -> Crowd:
+    """Sign the buyers up and, alongside, preload the history; keep that stack's data."""
+    async with running_stack("preloaded-template", keep_data=True) as stack:
+        organizer, user_model = await sign_up_organizer(stack)
+        (buyers, signed), history = await asyncio.gather(
+            sign_up_all(stack, REQUESTS), preload(stack, user_model)
+        )
+        report["buyers_signed_up_through_gateway"] = signed
+        report["preloaded (while the buyers signed up)"] = history
+        progress(f"buyers signed up in {signed['seconds']}s, history in {history['seconds']}s")
+        crowd = Crowd(buyers, organizer, await user_documents(stack, [*buyers, organizer]))
+        crowd.template = stack.settings.data_dir
+    return crowd
+
+
+async def one_run(crowd: Crowd, preloaded: bool, loop: int) -> dict[str, Any]:
+    label = f"{'preloaded' if preloaded else 'empty'}-{loop}"
+    template = crowd.template if preloaded else None
+    async with running_stack(label, template=template) as stack:
+        if not preloaded:
+            await add_users(stack, crowd.users)
+        readers = READERS if loop == max(LOOPS) else 0
+        return await sell(stack, crowd.buyers, crowd.organizer, loop, readers)
+
+
+async def run(report: dict[str, Any]) -> None:
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
+    figures: dict[str, Any] = {}
+    crowd = await prepare(figures)
+    runs: dict[str, dict[str, Any]] = {}
+    try:
+        for preloaded in (False, True):
+            for loop in LOOPS:
+                store = "preloaded store" if preloaded else "empty store"
+                runs[f"{store}, {loop} buyers"] = await one_run(crowd, preloaded, loop)
+    finally:
+        if crowd.template is not None:
+            shutil.rmtree(crowd.template, ignore_errors=True)
+    wave = await expiry_wave(crowd.buyers, crowd.organizer, crowd.users)
+    report["flash_sale"] = {
+        ROWS: {label: table_row(run) for label, run in runs.items()},
+        "expiry_wave": wave,
+        **figures,
+        "method": METHOD,
+        "seconds": round(time.perf_counter() - started, 1),
+        "load_average_1m_before_and_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+if __name__ == "__main__":
+    result: dict[str, Any] = {}
+    asyncio.run(run(result))
+    print(json.dumps(result, indent=2, default=str))

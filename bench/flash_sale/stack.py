@@ -1,0 +1,133 @@
+"""A whole system as `make dev` starts it (the devstack: SecantusDB on disk, NATS, the
+payment fake, every service, Caddy), on free ports and a fresh temporary data directory.
+
+One deviation: the payment fake (localstripe) starts empty and keeps its objects in
+memory only. As `make dev` runs it, it loads `/tmp/localstripe.pickle` (a file every
+localstripe on the machine shares) and pickles its whole store back there on every
+write: O(n) per write, O(n^2) over a sale's 1,000 payments. Measured on this stack: the
+fake used more CPU than all the rest while buyers paid (~4 payments/s, and 15% of 50
+concurrent payments failed on the provider's timeout). A fresh stack never reads that
+file back, so without it the payment figures are the system's, not the fake's disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bench.support import JWT_KEY, group_cpu_seconds, progress
+from ticketing_common.devstack import StackSettings, Supervisor
+from ticketing_common.devstack.parts import Part, build_parts
+from ticketing_common.messaging import connect_nats
+from ticketing_common.mongo import Document, MongoClient, connect_mongo
+from ticketing_common.testing.http import free_port
+
+# The parts that listen, by the name of their port setting (`<name>_port`).
+PORTS = "gateway mongo nats stripe client auth tickets orders expiration payments"
+
+
+def stack_settings(data_dir: Path, extra_env: dict[str, str]) -> StackSettings:
+    """Disk-backed, on free ports; one JWT key for every stack, so a buyer's cookie from
+    one stack signs them in on the next."""
+    ports = {f"{name}_port": free_port() for name in PORTS.split()}
+    env = {"JWT_KEY": JWT_KEY, **extra_env}
+    return StackSettings.model_validate(
+        {"data_dir": data_dir, "in_memory": False, "extra_env": env, **ports}
+    )
+
+
+# localstripe's own entry point, with the store's dump to disk switched off.
+IN_MEMORY_STRIPE = (
+    "from localstripe import resources, server\n"
+    "resources.Store.dump_to_disk = lambda self: None\n"
+    "server.start()"
+)
+
+
+def stack_parts(settings: StackSettings) -> list[Part]:
+    """The parts `make dev` starts, the payment fake in memory only (see the module doc)."""
+    stripe = [sys.executable, "-c", IN_MEMORY_STRIPE, "--port", str(settings.stripe_port)]
+    return [
+        replace(part, command=[*stripe, "--from-scratch"])
+        if part.name.startswith("stripe")
+        else part
+        for part in build_parts(settings)
+    ]
+
+
+@dataclass
+class Stack:
+    label: str
+    settings: StackSettings
+    supervisor: Supervisor
+    mongo: MongoClient
+    nats: NatsClient
+
+    @property
+    def gateway(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.gateway_port}"
+
+    @property
+    def js(self) -> JetStreamContext:
+        return self.nats.jetstream()
+
+    def db(self, service: str) -> AsyncDatabase[Document]:
+        return self.mongo[service]  # each service's database is named after it
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU used so far by each part: every process of its process group."""
+        return {
+            part.name.split()[0]: group_cpu_seconds(process.pid)
+            for part, process in self.supervisor.running
+        }
+
+
+@asynccontextmanager
+async def running_stack(
+    label: str,
+    *,
+    template: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    keep_data: bool = False,
+) -> AsyncIterator[Stack]:
+    """Start a stack (on a copy of `template`'s data, if given); stop it on the way out
+    and remove its data unless `keep_data`."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"bench-flash-{label}-"))
+    if template is not None:
+        shutil.copytree(
+            template, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("logs")
+        )
+    settings = stack_settings(data_dir, extra_env or {})
+    supervisor = Supervisor(stack_parts(settings), data_dir / "logs", settings.host, lambda _: None)
+    started = time.monotonic()
+    try:
+        await asyncio.to_thread(supervisor.start_all)
+        progress(f"{label}: stack up in {time.monotonic() - started:.1f}s ({data_dir})")
+        mongo = connect_mongo(settings.mongo_uri)
+        nats = await connect_nats(settings.nats_url, f"bench-flash-{label}")
+        try:
+            yield Stack(label, settings, supervisor, mongo, nats)
+        finally:
+            await nats.close()
+            await mongo.close()
+    except BaseException:
+        keep_data = True  # what went wrong is in its logs
+        progress(f"{label}: failed; its data and logs stay in {data_dir}")
+        raise
+    finally:
+        try:
+            await asyncio.to_thread(supervisor.stop_all)
+        finally:
+            if not keep_data:
+                shutil.rmtree(data_dir, ignore_errors=True)
