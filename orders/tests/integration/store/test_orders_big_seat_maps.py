@@ -75,7 +75,7 @@ async def test_a_20000_seat_event_from_seat_rows_is_applied_and_held_from(
     async def row_removed() -> bool:
         return await units.count_documents({"eventId": event.event_id}) == 20_000 - 40
 
-    await helpers.wait_until(row_removed, within=15)
+    await helpers.wait_until(row_removed, within=60)  # a busy machine is slower
     still_held = await units.count_documents({"eventId": event.event_id, "status": "held"})
     assert still_held == 6
 
