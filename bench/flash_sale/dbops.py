@@ -7,8 +7,9 @@ counts of `find` (queries), `getMore`, `insert`, `update` and `delete` (remove),
 lock. So per collection: aggregate = read-lock commands (readLock - queries - getmore)
 and command = write-lock commands (writeLock - insert - update - remove). Commands that
 name no collection (commitTransaction, hello, endSessions, these very `top` and
-`serverStatus` calls) appear only in `serverStatus` opcounters: what they add beyond
-the per-collection commands is reported under "(no collection)". `top` also keeps the
+`serverStatus` calls) appear only in `serverStatus` opcounters, which count every
+command once, named or not: all opcounters minus all `top` counts is reported as
+"(no collection)". `top` also keeps the
 time each collection's operations took in the server: reported as `server_ms`.
 """
 
@@ -46,18 +47,18 @@ def _kinds(sections: dict[str, dict[str, int]]) -> dict[str, int]:
 @dataclass(frozen=True)
 class DbSnapshot:
     by_collection: dict[str, dict[str, int]]
-    commands: int  # serverStatus opcounters.command: every command, named or not
+    commands: int  # all serverStatus opcounters: every command once, named or not
 
 
 async def db_snapshot(mongo: MongoClient) -> DbSnapshot:
     top = (await mongo.admin.command("top"))["totals"]
     status = await mongo.admin.command("serverStatus")
     by_collection = {ns: _kinds(sections) for ns, sections in top.items() if ns != "note"}
-    return DbSnapshot(by_collection, int(status["opcounters"]["command"]))
+    return DbSnapshot(by_collection, sum(int(n) for n in status["opcounters"].values()))
 
 
 def _named_commands(snapshot: DbSnapshot) -> int:
-    return sum(k["aggregate"] + k["command"] for k in snapshot.by_collection.values())
+    return sum(k[kind] for k in snapshot.by_collection.values() for kind in KINDS)
 
 
 def ops_per_hold(before: DbSnapshot, after: DbSnapshot, holds: int) -> dict[str, Any]:

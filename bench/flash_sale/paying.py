@@ -32,9 +32,8 @@ async def pay_holds(
     expected = completed_before + len(paid)
     complete_after = await seconds_until_published(stack.js, ORDER_COMPLETED, expected)
     total = time.perf_counter() - started
-    cpu = cpu_figures(
-        cpu_before, stack.cpu_seconds(), time.process_time() - load_before, len(calls)
-    )
+    load_cpu = time.process_time() - load_before
+    cpu = cpu_figures(cpu_before, stack.cpu_seconds(), load_cpu, len(calls), len(calls))
     db_ops = ops_per_hold(db_before, await db_snapshot(stack.mongo), max(1, len(paid)))
     units = await units_by_status(stack, event)
     done = f"{complete_after}s after the last" if complete_after is not None else "not all"

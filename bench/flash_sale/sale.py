@@ -59,7 +59,8 @@ async def sell(
         progress(f"{stack.label}: {REQUESTS} holds, {loop} buyers at a time, {readers} readers")
         calls, reads = await timed_holds(client, event, buyers[:REQUESTS], loop, readers)
         load_cpu = time.process_time() - load_before
-        cpu = cpu_figures(cpu_before, stack.cpu_seconds(), load_cpu, len(calls) + len(reads))
+        requests = len(calls) + len(reads)
+        cpu = cpu_figures(cpu_before, stack.cpu_seconds(), load_cpu, requests, len(calls))
         lag, selling = await consumer_lag(stack.js), selling_figures(calls)
         held = [c for c in calls if c.status == 201]
         caught_up = await seconds_to_catch_up(stack.js, created_before + len(held))
