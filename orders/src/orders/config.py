@@ -20,6 +20,9 @@ class OrdersSettings(BaseServiceSettings):
     ticket_key_secret: SecretStr = Field(min_length=32)
     # How stale an in-memory availability snapshot may get if a change notification is lost.
     availability_max_age_seconds: float = Field(default=2.0, gt=0)
+    # How stale an event definition a hold reads from memory may get if a change
+    # notification is lost (orders.store.catalog_cache).
+    event_cache_seconds: float = Field(default=1.0, gt=0)
     # Recovery of units a crash left claimed (orders.domain.recovery): a claim older than
     # the grace with no order behind it is fenced and freed, as is one of a cancelled
     # order; every replica sweeps this often. Such units are free again within

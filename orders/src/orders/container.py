@@ -13,7 +13,7 @@ from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
 from orders.domain.holds import HoldTimes
 from orders.handlers.group_claims import GroupClaims
-from orders.store.catalog import CatalogStore
+from orders.store.catalog_cache import CachedCatalog
 from orders.store.claims import ClaimStore
 from orders.store.counters import CounterStore
 from orders.store.inventory import InventoryStore
@@ -26,7 +26,7 @@ from ticketing_common.outbox import EmbeddedOutboxRelay
 class OrdersContainer:
     settings: OrdersSettings
     orders: OrderStore
-    catalog: CatalogStore
+    catalog: CachedCatalog
     inventory: InventoryStore
     replica: ReplicaStore
     availability: AvailabilityProjection

@@ -13,6 +13,7 @@ from orders.config import OrdersSettings
 from orders.container import OrdersContainer
 from orders.listeners import LISTENERS
 from orders.store.catalog import CatalogStore
+from orders.store.catalog_cache import CachedCatalog
 from orders.store.claims import ClaimStore
 from orders.store.inventory import InventoryStore
 from orders.store.orders import OrderStore
@@ -35,10 +36,12 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
             catalog, inventory, runtime.nats, settings.availability_max_age_seconds
         )
         await availability.start()
+        events = CachedCatalog(catalog, settings.event_cache_seconds)
+        availability.definition_listeners.append(events.invalidate)
         container = OrdersContainer(
             settings,
             orders,
-            catalog,
+            events,
             inventory,
             ReplicaStore(runtime.db),
             availability,

@@ -57,6 +57,8 @@ class AvailabilityProjection:
         self._slots: dict[str, _Slot] = {}
         self._subscription: Any = None
         self.feeds = AvailabilityFeeds(self)
+        # Told of every changed event definition (e.g. the hold path's event cache).
+        self.definition_listeners: list[Callable[[str], None]] = []
 
     def _slot(self, event_id: str) -> _Slot:
         return self._slots.setdefault(event_id, _Slot())
@@ -83,6 +85,9 @@ class AvailabilityProjection:
         self._apply(event_id, delta)
 
     def _apply(self, event_id: str, delta: dict[str, Any] | None) -> None:
+        if delta is None:
+            for listener in self.definition_listeners:
+                listener(event_id)
         slot = self._slots.get(event_id)
         if slot is None:
             return

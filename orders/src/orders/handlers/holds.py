@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orders.domain import EventNotFound, NotEnoughTickets, RuleViolation
-from orders.domain.errors import HoldTooSlow, OrderIdTaken
+from orders.domain.errors import HoldCapReached, HoldTooSlow, OrderIdTaken
 from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Order
 from orders.domain.order_parts import Line
@@ -88,7 +88,11 @@ async def hold_listing(uow: OrdersUnit, user_id: str, ticket_id: str, now: datet
 async def hold_general(
     uow: OrdersUnit, user_id: str, event_id: str, wanted: dict[str, int], now: datetime
 ) -> Hold:
-    """N units of one or more general-admission types: every type, or none."""
+    """N units of one or more general-admission types: every type, or none.
+
+    The units are claimed before the buyer's cap is read: in a sale most requests are
+    refused as sold out, and those then cost no read of the buyer's orders. A buyer over
+    the cap gives the claimed units straight back."""
     event = await open_event(uow, event_id, now)
     lines = []
     for index, (type_id, quantity) in enumerate(wanted.items()):
@@ -96,21 +100,30 @@ async def hold_general(
         if ticket_type.seated:
             raise RuleViolation(f"{ticket_type.name} is seated: choose seats", "items")
         lines.append(Line(type_id, quantity, ticket_type.price))
-    await check_buyer_cap(uow, event, user_id, sum(wanted.values()), now)
     window = event_hold_window(uow, event, now)
     order = event.order_for(user_id, lines, window, now)
+    await claim_lines(uow, event, order, lines)
+    try:
+        await check_buyer_cap(uow, event, user_id, sum(wanted.values()), now)
+    except HoldCapReached:
+        await uow.counters.release(event_id, [line.ticket_type_id for line in lines], order.id)
+        raise
+    return await record_hold(uow, order, window)
+
+
+async def claim_lines(uow: OrdersUnit, event: EventInfo, order: Order, lines: list[Line]) -> None:
+    """Claim every line's units for the order, or none (NotEnoughTickets)."""
     for number, line in enumerate(lines):
         available = await uow.group_claims.claim(
-            event_id,
+            event.id,
             event.ticket_type(line.ticket_type_id),
             order.id,
             line.quantity,
-            window.expires_at,
-            now,
+            order.expires_at,
+            order.created_at,
         )
         if available is not None:
             if number:
                 taken = [done.ticket_type_id for done in lines[:number]]
-                await uow.counters.release(event_id, taken, order.id)
+                await uow.counters.release(event.id, taken, order.id)
             raise NotEnoughTickets(line.quantity, available, "items")
-    return await record_hold(uow, order, window)

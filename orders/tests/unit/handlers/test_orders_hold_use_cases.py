@@ -3,7 +3,7 @@ and seats together — each all or none, refusals leaving nothing held."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from orders_fakes import NOW, FakeUnit, general_type, seated_type
@@ -181,6 +181,38 @@ async def test_one_buyer_may_hold_only_so_many_tickets_of_an_event_at_once() -> 
     await hold_general(uow, "other", "e1", {"ga": 3}, NOW)
     later = NOW + timedelta(minutes=16)
     await hold_general(uow, "hoarder", "e1", {"ga": 3}, later)
+
+
+async def test_the_units_claimed_for_a_hold_over_the_cap_are_given_back() -> None:
+    uow = FakeUnit(buyer_cap_factor=1)
+    uow.add_event(NOW, general_type("ga", quantity=4, max_per_order=2))
+    await hold_general(uow, "hoarder", "e1", {"ga": 2}, NOW)
+    with pytest.raises(HoldCapReached):
+        await hold_general(uow, "hoarder", "e1", {"ga": 2}, NOW)
+
+    await hold_general(uow, "other", "e1", {"ga": 2}, NOW)  # the last two were free
+
+    with pytest.raises(NotEnoughTickets):
+        await hold_general(uow, "third", "e1", {"ga": 1}, NOW)
+
+
+async def test_a_sold_out_refusal_reads_no_orders_of_the_buyer() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=1))
+    await hold_general(uow, "first", "e1", {"ga": 1}, NOW)
+    reads = 0
+    units_held = uow.orders.units_held
+
+    async def counting(user_id: str, event_id: str, now: datetime) -> int:
+        nonlocal reads
+        reads += 1
+        return await units_held(user_id, event_id, now)
+
+    uow.orders.units_held = counting  # type: ignore[method-assign]
+    with pytest.raises(NotEnoughTickets):
+        await hold_general(uow, "second", "e1", {"ga": 1}, NOW)
+
+    assert reads == 0
 
 
 async def test_a_quantity_refusal_names_the_item_it_is_about() -> None:
