@@ -59,6 +59,13 @@ class FakeOrderRecords:
     async def save(self, record: OrderRecord) -> None:
         self.rows[record.order_id] = record
 
+    async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
+        return {i: self.rows[i] for i in order_ids if i in self.rows}
+
+    async def save_many(self, records: list[OrderRecord]) -> None:
+        for record in records:
+            self.rows[record.order_id] = record
+
     async def for_event(self, event_id: str) -> list[OrderRecord]:
         return [r for r in self.rows.values() if r.event_id == event_id and r.state != "cancelled"]
 

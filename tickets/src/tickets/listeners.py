@@ -11,7 +11,7 @@ from ticketing_common.events import Event, OrderCancelled, OrderCompleted, Order
 from ticketing_common.messaging import Listener
 from tickets.catalog import Catalog
 from tickets.domain.sales import OrderLine, OrderRecord, OrderState
-from tickets.handlers.orders import apply_order
+from tickets.handlers.orders import apply_order, apply_orders
 
 E = TypeVar("E", OrderCreated, OrderCancelled, OrderCompleted)
 OrderEvent = OrderCreated | OrderCancelled | OrderCompleted
@@ -45,9 +45,18 @@ class _OrderListener(Listener[E], Generic[E]):
         order_event: OrderEvent = event
         await apply_order(self.catalog.joined(session), record_of(order_event, self.state))
 
+    async def handle_many(self, events: list[E], session: AsyncClientSession) -> None:
+        # A fetched batch in one transaction: one read and one write of order records.
+        records = [record_of(event, self.state) for event in events]
+        await apply_orders(self.catalog.joined(session), records)
+
     async def process(self, msg: Msg) -> None:
         await super().process(msg)
         # After the commit, so the relay's pass sees the ticket.updated it may have added.
+        self.catalog.runtime.relay.wake()
+
+    async def process_batch(self, messages: list[Msg]) -> None:
+        await super().process_batch(messages)
         self.catalog.runtime.relay.wake()
 
 

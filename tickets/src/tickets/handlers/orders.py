@@ -16,16 +16,28 @@ log = logging.getLogger(__name__)
 
 
 async def apply_order(tx: Transaction, incoming: OrderRecord) -> None:
-    stored = advance(await tx.orders.get(incoming.order_id), incoming)
-    if stored is None:
-        log.info(
-            "order event changes nothing",
-            extra={"orderId": incoming.order_id, "state": incoming.state},
-        )
-        return
-    await tx.orders.save(stored)
-    if stored.ticket_id:
-        await _apply_to_listing(tx, stored.ticket_id, stored)
+    await apply_orders(tx, [incoming])
+
+
+async def apply_orders(tx: Transaction, incoming: list[OrderRecord]) -> None:
+    """Apply a fetched batch in arrival order: one read and one write of order records
+    for the whole batch (a sale brings thousands); a listing's lock is applied as each
+    of its orders' events comes."""
+    known = await tx.orders.get_many(sorted({record.order_id for record in incoming}))
+    changed: dict[str, OrderRecord] = {}
+    for record in incoming:
+        stored = advance(known.get(record.order_id), record)
+        if stored is None:
+            log.info(
+                "order event changes nothing",
+                extra={"orderId": record.order_id, "state": record.state},
+            )
+            continue
+        known[record.order_id] = changed[record.order_id] = stored
+        if stored.ticket_id:
+            await _apply_to_listing(tx, stored.ticket_id, stored)
+    if changed:
+        await tx.orders.save_many(list(changed.values()))
 
 
 async def _apply_to_listing(tx: Transaction, listing_id: str, record: OrderRecord) -> None:

@@ -44,6 +44,14 @@ class OrderRecords(Protocol):
 
     async def save(self, record: OrderRecord) -> None: ...
 
+    async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
+        """The records of those orders that have one, by order id (one read)."""
+        ...
+
+    async def save_many(self, records: list[OrderRecord]) -> None:
+        """Store every record (one write)."""
+        ...
+
     async def for_event(self, event_id: str) -> list[OrderRecord]:
         """The live and completed orders of a show (what counts as sold or held)."""
         ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pymongo import ReplaceOne
+
 from ticketing_common.mongo import Document
 from tickets.domain.sales import OrderLine, OrderRecord
 from tickets.store.sessions import MongoStore
@@ -56,6 +58,14 @@ class OrderRecordStore(MongoStore):
         await self.collection.replace_one(
             {"_id": record.order_id}, to_document(record), upsert=True, session=self.session
         )
+
+    async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
+        cursor = self.collection.find({"_id": {"$in": order_ids}}, session=self.session)
+        return {doc["_id"]: from_document(doc) async for doc in cursor}
+
+    async def save_many(self, records: list[OrderRecord]) -> None:
+        writes = [ReplaceOne({"_id": r.order_id}, to_document(r), upsert=True) for r in records]
+        await self.collection.bulk_write(writes, ordered=False, session=self.session)
 
     async def for_event(self, event_id: str) -> list[OrderRecord]:
         """Every live or completed order of a show; cancelled ones add nothing to sales."""

@@ -11,7 +11,7 @@ from tickets_fakes import FakeCatalog
 from ticketing_common.events import TicketUpdated
 from tickets.domain.listings import Listing
 from tickets.domain.sales import OrderLine, OrderRecord, OrderState
-from tickets.handlers.orders import apply_order
+from tickets.handlers.orders import apply_order, apply_orders
 
 
 def order(state: OrderState, order_id: str = "o1", ticket_id: str | None = "l1") -> OrderRecord:
@@ -105,3 +105,36 @@ async def test_orders_of_shows_and_unknown_listings_are_only_recorded() -> None:
     await apply(catalog, order("created", "o2", "gone"))
     assert set(catalog.orders.rows) == {"o1", "o2"}
     assert catalog.published == []
+
+
+async def test_a_batch_applies_in_arrival_order_with_one_read_and_one_write() -> None:
+    catalog = catalog_with_listing()
+    reads, writes = [], []
+    get_many, save_many = catalog.orders.get_many, catalog.orders.save_many
+
+    async def counted_get(order_ids: list[str]) -> dict[str, OrderRecord]:
+        reads.append(order_ids)
+        return await get_many(order_ids)
+
+    async def counted_save(records: list[OrderRecord]) -> None:
+        writes.append([r.order_id for r in records])
+        await save_many(records)
+
+    catalog.orders.get_many = counted_get  # type: ignore[method-assign]
+    catalog.orders.save_many = counted_save  # type: ignore[method-assign]
+    batch = [
+        order("created"),
+        order("created", "o2", None),
+        order("cancelled", "o3", None),  # before its create: stays cancelled
+        order("created", "o3", None),
+        order("completed"),
+    ]
+
+    await catalog.commit(lambda tx: apply_orders(tx, batch))
+
+    assert reads == [["o1", "o2", "o3"]]
+    assert writes == [["o1", "o2", "o3"]]
+    states = {i: r.state for i, r in catalog.orders.rows.items()}
+    assert states == {"o1": "completed", "o2": "created", "o3": "cancelled"}
+    assert listing(catalog).sold is True
+    assert updates(catalog) == [("o1", 1)]
