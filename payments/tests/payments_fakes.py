@@ -193,6 +193,10 @@ class FakeOrderReplicas:
         self.docs[order_id] = {**(stored or {}), **fields, "_id": order_id, "version": version}
         return True
 
+    async def apply_many(self, changes: list[tuple[str, int, dict[str, Any]]]) -> None:
+        for order_id, version, fields in changes:
+            await self.apply(order_id, version, fields)
+
     async def get(self, order_id: str) -> OrderReplica | None:
         doc = self.docs.get(order_id)
         return None if doc is None else replica_of(doc)

@@ -80,10 +80,18 @@ class PaymentStore(Protocol):
         ...
 
 
+# One order's newer version for the replica: its id, version and fields (as in `apply`).
+ReplicaChange = tuple[str, int, dict[str, Any]]
+
+
 class OrderReplicas(Protocol):
     async def apply(self, order_id: str, version: int, fields: dict[str, Any]) -> bool:
         """Store a newer version of the order (`fields` named as in the stored replica:
         `userId`, `status`, `expiresAt`...); an older or repeated one changes nothing."""
+        ...
+
+    async def apply_many(self, changes: list[ReplicaChange]) -> None:
+        """`apply` for many orders at once (one write); in order for one order's versions."""
         ...
 
     async def get(self, order_id: str) -> OrderReplica | None: ...

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from payments_fakes import FakeWorld
 
 from payments.handlers import pay_order
-from payments.listeners import OrderCancelledListener, OrderCompletedListener
-from ticketing_common.events import OrderCancelled, OrderCompleted, PaymentRefunded
+from payments.listeners import (
+    OrderCancelledListener,
+    OrderCompletedListener,
+    OrderCreatedListener,
+)
+from ticketing_common.events import OrderCancelled, OrderCompleted, OrderCreated, PaymentRefunded
 from ticketing_common.messaging import RetryLater
 
 NO_BROKER: Any = None  # `handle` reaches neither NATS nor Mongo: the fakes stand in
@@ -68,3 +73,17 @@ async def test_an_older_order_event_changes_nothing(world: FakeWorld) -> None:
     assert replica is not None
     assert (replica.status, replica.version) == ("complete", 2)
     assert world.payments.rows == {}  # no payment, so nothing to refund
+
+
+async def test_a_batch_of_new_orders_enters_the_replica_at_once(world: FakeWorld) -> None:
+    listener = OrderCreatedListener("payments", NO_BROKER, NO_BROKER, world.ctx)
+    expires = datetime(2030, 1, 1, tzinfo=UTC)
+    batch = [
+        OrderCreated(order_id=f"o{n}", user_id="buyer", version=0, amount=2050, expires_at=expires)
+        for n in range(3)
+    ]
+
+    assert await listener.handle_batch(batch) == []
+
+    stored = [await world.orders.get(f"o{n}") for n in range(3)]
+    assert [(o.status, o.expires_at) for o in stored if o] == [("created", expires)] * 3

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from payments.domain import OrderReplica
+from payments.ports import ReplicaChange
 from ticketing_common.mongo import Document
+
+DUPLICATE_KEY = 11000
 
 
 def replica_of(doc: Document) -> OrderReplica:
@@ -43,6 +47,27 @@ class MongoOrderReplicas:
         except DuplicateKeyError:
             return False  # the replica already holds this version or a newer one
         return True
+
+    async def apply_many(self, changes: list[ReplicaChange]) -> None:
+        writes = [
+            UpdateOne(
+                {"_id": order_id, "version": {"$lt": version}},
+                {"$set": {**fields, "version": version}},
+                upsert=True,
+            )
+            for order_id, version, fields in changes
+        ]
+        if not writes:
+            return
+        try:
+            await self.orders.bulk_write(writes, ordered=True)
+        except BulkWriteError as error:
+            # A duplicate key is a version already there (see `apply`): go on after it.
+            failed = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in failed):
+                raise
+            done = failed[0]["index"] + 1 if failed else len(changes)
+            await self.apply_many(changes[done:])
 
     async def get(self, order_id: str) -> OrderReplica | None:
         doc = await self.orders.find_one({"_id": order_id})

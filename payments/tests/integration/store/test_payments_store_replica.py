@@ -41,6 +41,28 @@ async def test_the_newest_version_wins_and_repeats_change_nothing(
     assert await replicas.get("o2") is None
 
 
+async def test_many_at_once_keep_the_newest_version_each(replicas: OrderReplicas) -> None:
+    await replicas.apply("o1", 1, {**CREATED, "status": "complete"})
+    await replicas.apply_many(
+        [
+            ("o1", 0, CREATED),  # older than stored: changes nothing
+            ("o2", 0, CREATED),
+            ("o2", 0, CREATED),  # a repeat, and the writes after it still happen
+            ("o3", 0, CREATED),
+            ("o3", 1, {**CREATED, "status": "cancelled"}),
+        ]
+    )
+    await replicas.apply_many([])
+
+    o1, o2, o3 = [await replicas.get(i) for i in ("o1", "o2", "o3")]
+    assert o1 is not None
+    assert (o1.status, o1.version) == ("complete", 1)
+    assert o2 is not None
+    assert (o2.status, o2.version) == ("created", 0)
+    assert o3 is not None
+    assert (o3.status, o3.version) == ("cancelled", 1)
+
+
 async def test_cancelled_orders_among_some(replicas: OrderReplicas) -> None:
     await replicas.apply("live", 0, CREATED)
     await replicas.apply("gone", 1, {**CREATED, "status": "cancelled"})
