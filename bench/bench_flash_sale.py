@@ -10,8 +10,9 @@ Each loop runs on an empty store and on one preloaded with a history (100,000 or
 a hold pays (`POST /api/payments`). Last, an expiry wave: 1,000 holds of 20 s whose
 `expiresAt` fall within 15 s, and how late each order became cancelled.
 
-Buyers sign up once, through the gateway, on the stack that is then preloaded (its
-data, copied, starts each preloaded run); cookies are reused on every stack.
+The organizer signs up through the gateway; the buyers are made as auth makes them
+(bench/flash_sale/buyers.py), on the stack that is then preloaded (its data, copied,
+starts each preloaded run); cookies are reused on every stack.
 Run alone: `make bench ONLY=flash_sale` (or `python -m bench flash_sale`).
 """
 
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.flash_sale.buyers import add_users, sign_up_all, sign_up_organizer, user_documents
+from bench.flash_sale.buyers import add_users, mint_buyers, sign_up_organizer
 from bench.flash_sale.expiry import expiry_wave
 from bench.flash_sale.figures import METHOD, table_row
 from bench.flash_sale.plan import LOOPS, READERS, REQUESTS, Buyer
@@ -45,16 +46,16 @@ class Crowd:
 
 
 async def prepare(report: dict[str, Any]) -> Crowd:
-    """Sign the buyers up and, alongside, preload the history; keep that stack's data."""
+    """Make the buyers and preload the history; keep that stack's data."""
     async with running_stack("preloaded-template", keep_data=True) as stack:
         organizer, user_model = await sign_up_organizer(stack)
-        (buyers, signed), history = await asyncio.gather(
-            sign_up_all(stack, REQUESTS), preload(stack, user_model)
-        )
-        report["buyers_signed_up_through_gateway"] = signed
-        report["preloaded (while the buyers signed up)"] = history
-        progress(f"buyers signed up in {signed['seconds']}s, history in {history['seconds']}s")
-        crowd = Crowd(buyers, organizer, await user_documents(stack, [*buyers, organizer]))
+        buyers, users = mint_buyers(REQUESTS, user_model)
+        await add_users(stack, users)
+        history = await preload(stack, user_model)
+        report["buyers"] = {"users": len(buyers), "made": "user documents + signed cookies"}
+        report["preloaded"] = history
+        progress(f"{len(buyers)} buyers made, history preloaded in {history['seconds']}s")
+        crowd = Crowd(buyers, organizer, [*users, user_model])
         crowd.template = stack.settings.data_dir
     return crowd
 

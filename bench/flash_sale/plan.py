@@ -10,7 +10,6 @@ LOOPS = (50, 10)  # concurrent buyers of a closed loop, one run each
 READERS = 5  # availability pollers while the 50-buyer run goes on
 PRICE = 49.5  # major units, as the API takes it
 PASSWORD = "flash-sale-password-1"
-SIGNUP_CONCURRENCY = 8  # sign-up is argon2 (~0.2 s of CPU each): more only queues
 
 # The realistic history a preloaded store starts with.
 HISTORY_ORDERS = 100_000
@@ -32,7 +31,7 @@ ACTIVE_STATUSES = ("created", "awaiting:payment", "complete")
 
 @dataclass(frozen=True)
 class Buyer:
-    """A signed-up user and the session cookie auth gave them."""
+    """A buyer and the session cookie they are signed in with."""
 
     user_id: str
     email: str
