@@ -42,7 +42,7 @@ from bson import ObjectId
 from bench.orders_seated import measure_seated
 from bench.support import JWT_KEY, TICKET_KEY_SECRET, embedded_servers, percentile
 from orders.config import OrdersSettings
-from orders.store.counters import free_at_least
+from orders.store.counter_expressions import free_at_least
 from ticketing_common.auth import SessionUser, issue_token
 from ticketing_common.devstack import StackSettings
 from ticketing_common.events import (

@@ -5,7 +5,8 @@ orders — only reads; the releases are the inventory's own.
 Counter entries are matched inside the shards' `holds` arrays and only the matching
 entries are read back. `holds.claimedAt` is deliberately not indexed: a multikey index
 over the hot shards' arrays would be rewritten on every claim (measured here: up to a
-quarter fewer claims a second), and the counters are few documents. Units are found by
+quarter fewer claims a second); each claim also stamps the shard's scalar
+`lastClaimedAt`, whose index finds the shards to look into. Units are found by
 their `claimedAt` index (held units only carry one).
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from orders.domain.recovery import Claim, Holding, by_order
-from orders.store.counters import entries_where
+from orders.store.counter_expressions import entries_where
 from ticketing_common.mongo import Document
 
 
@@ -37,7 +38,10 @@ def _entries_claimed_between(
         "sold": {"$ne": True},
         "expiresAt": {"$gt": now},
     }
-    return {"$match": {"holds": {"$elemMatch": match}}}, entries_where({"$and": within})
+    # A shard with an entry claimed in the window was last claimed after `since`: the
+    # indexed `lastClaimedAt` finds the shards, the `$elemMatch` and `$filter` the entries.
+    shards = {"lastClaimedAt": {"$gt": since}, "holds": {"$elemMatch": match}}
+    return {"$match": shards}, entries_where({"$and": within})
 
 
 class ClaimStore:

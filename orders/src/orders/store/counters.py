@@ -1,14 +1,15 @@
 """General-admission counters: K shard documents per type, each a slice of the quantity.
 
-A shard is `{eventId, ticketTypeId, shard, quantity, sold, holds: [{orderId, n,
-expiresAt, claimedAt, sold?}]}`. A claim is one conditional write on one shard: guarded
-by `$expr` (quantity - sold - live holds >= n), where "live" is the domain's rule
+A shard is `{eventId, ticketTypeId, shard, quantity, sold, lastClaimedAt, holds:
+[{orderId, n, expiresAt, claimedAt, sold?}]}`. A claim is one conditional write on one
+shard: guarded in its update pipeline (quantity - sold - live holds >= n; never a query
+`$expr`, which would cost a read of every shard), where "live" is the domain's rule
 (orders.domain.counters: sold, or `expiresAt` still ahead — so an expired hold is free
 at once) and, in the same write (an update pipeline), the expired unsold entries are
 dropped, so a shard carries its live holds only. An order may hold entries on several
 shards (a split claim); releases `$pull` its entries from every shard of its types, so
-they stay idempotent. `claimedAt` lets the recovery sweep find claims whose order was
-never recorded (store/claims.py).
+they stay idempotent. `claimedAt` (and the shard's `lastClaimedAt`) let the recovery
+sweep find claims whose order was never recorded (store/claims.py).
 """
 
 from __future__ import annotations
@@ -18,37 +19,9 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from orders.domain.counters import (
-    HoldEntry,
-    ShardClaim,
-    entry_is_live_expression,
-    take_in_order_expression,
-)
+from orders.domain.counters import HoldEntry, ShardClaim, take_in_order_expression
+from orders.store.counter_expressions import free_units, guarded, has_room, live_entries
 from ticketing_common.mongo import Document
-
-
-def entries_where(condition: Document) -> Document:
-    """The shard's hold entries `$$h` for which `condition` holds."""
-    return {"$filter": {"input": {"$ifNull": ["$holds", []]}, "as": "h", "cond": condition}}
-
-
-def live_entries(now: datetime, excluding_order: str | None = None) -> Document:
-    """The shard's hold entries that still take their units (optionally not the order's)."""
-    live = entry_is_live_expression(now)
-    if excluding_order is not None:
-        live = {"$and": [{"$ne": ["$$h.orderId", excluding_order]}, live]}
-    return entries_where(live)
-
-
-def free_units(now: datetime, excluding_order: str | None = None) -> Document:
-    held = {
-        "$sum": {"$map": {"input": live_entries(now, excluding_order), "as": "h", "in": "$$h.n"}}
-    }
-    return {"$subtract": ["$quantity", {"$add": ["$sold", held]}]}
-
-
-def free_at_least(n: int, now: datetime, excluding_order: str | None = None) -> Document:
-    return {"$expr": {"$gte": [free_units(now, excluding_order), n]}}
 
 
 def merge_shards(docs: list[Document]) -> list[Document]:
@@ -72,6 +45,9 @@ class CounterStore:
     async def ensure_indexes(self) -> None:
         await self.counters.create_index("eventId")
         await self.counters.create_index([("eventId", 1), ("ticketTypeId", 1)])
+        # The recovery sweep's way in (store/claims.py): one scalar per shard, not the
+        # multikey `holds.claimedAt`, which every claim would rewrite.
+        await self.counters.create_index("lastClaimedAt", sparse=True)
 
     async def claim(
         self, shard: str, order_id: str, n: int, expires_at: datetime, now: datetime
@@ -80,10 +56,15 @@ class CounterStore:
         entry = {"orderId": order_id, "n": n, "expiresAt": expires_at, "claimedAt": now}
         kept = live_entries(now)
         result = await self.counters.update_one(
-            {"_id": shard, **free_at_least(n, now)},
-            [{"$set": {"holds": {"$concatArrays": [kept, [entry]]}}}],
+            {"_id": shard},
+            [
+                {"$set": {"_room": has_room(n, now)}},
+                guarded("$_room", "holds", {"$concatArrays": [kept, [entry]]}),
+                guarded("$_room", "lastClaimedAt", now),
+                {"$unset": "_room"},
+            ],
         )
-        return result.modified_count == 1
+        return result.modified_count == 1  # the guard held: the entry was added
 
     async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:
         """Group commit: take the entries in arrival order while the shard has room for each,
@@ -103,6 +84,7 @@ class CounterStore:
                 "$set": {
                     "holds": {"$concatArrays": ["$holds", "$_take.taken"]},
                     "lastClaim": {"taken": taken_ids, "free": "$_take.free"},
+                    "lastClaimedAt": now,
                 }
             },
             {"$unset": ["_free", "_take"]},
@@ -159,16 +141,28 @@ class CounterStore:
         return found
 
     async def sell(self, shard: str, order_id: str, n: int, now: datetime) -> bool:
-        """Mark the order's entry sold; valid even past expiry while nobody took its place."""
-        result = await self.counters.update_one(
-            {
-                "_id": shard,
-                "holds": {"$elemMatch": {"orderId": order_id}},
-                **free_at_least(n, now, excluding_order=order_id),
-            },
-            {"$set": {"holds.$.sold": True}},
-        )
-        return result.matched_count == 1
+        """Mark the order's entry sold; valid even past expiry while nobody took its place.
+        Selling a sold entry again (a redelivery) is a success that changes nothing."""
+        marked = {
+            "$map": {
+                "input": "$holds",
+                "as": "h",
+                "in": {
+                    "$cond": [
+                        {"$eq": ["$$h.orderId", order_id]},
+                        {"$mergeObjects": ["$$h", {"sold": True}]},
+                        "$$h",
+                    ]
+                },
+            }
+        }
+        mine = {"_id": shard, "holds": {"$elemMatch": {"orderId": order_id}}}
+        guard = has_room(n, now, excluding_order=order_id)
+        result = await self.counters.update_one(mine, [guarded(guard, "holds", marked)])
+        if result.modified_count == 1:
+            return True
+        sold = {"$elemMatch": {"orderId": order_id, "sold": True}}
+        return await self.counters.find_one({"_id": shard, "holds": sold}, {"_id": 1}) is not None
 
     async def fold(self, shard: str, order_id: str, n: int) -> None:
         """Move a sold entry into the shard's `sold` counter (keeps the document small)."""
@@ -186,6 +180,11 @@ class CounterStore:
 
     async def set_quantity(self, shard: str, old: int, new: int, guard: Document | None) -> bool:
         """Move a shard's slice from `old` to `new`, if unchanged since read (and `guard`)."""
-        query = {"_id": shard, "quantity": old, **(guard or {})}
-        result = await self.counters.update_one(query, {"$set": {"quantity": new}})
-        return result.matched_count == 1
+        query = {"_id": shard, "quantity": old}
+        if guard is None:
+            result = await self.counters.update_one(query, {"$set": {"quantity": new}})
+        else:
+            result = await self.counters.update_one(
+                query, [guarded(guard["$expr"], "quantity", new)]
+            )
+        return result.modified_count == 1

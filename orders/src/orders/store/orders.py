@@ -171,10 +171,13 @@ class OrderStore:
         }
 
     async def mark_ticket_used(self, ticket_id: str, now: datetime) -> bool:
-        result = await self.orders.update_one(
-            {"tickets": {"$elemMatch": {"id": ticket_id, "used_at": None}}, "status": "complete"},
-            {"$set": {"tickets.$.used_at": now}},
-        )
+        # `tickets.id` first: the embedded database fetches by the first indexed clause.
+        query = {
+            "tickets.id": ticket_id,
+            "tickets": {"$elemMatch": {"id": ticket_id, "used_at": None}},
+            "status": "complete",
+        }
+        result = await self.orders.update_one(query, {"$set": {"tickets.$.used_at": now}})
         return result.modified_count == 1
 
     async def order_with_ticket(self, ticket_id: str) -> Order | None:

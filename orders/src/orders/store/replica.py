@@ -18,7 +18,8 @@ from orders.domain.counters import counter_free
 from orders.domain.holds import SeatMapChanges
 from orders.domain.shards import rebalance, shard_count, shard_id
 from orders.domain.units import listing_unit_id
-from orders.store.counters import CounterStore, free_at_least
+from orders.store.counter_expressions import free_at_least
+from orders.store.counters import CounterStore
 from orders.store.seat_map import FREE, SeatMapStore
 from ticketing_common.events import (
     EventCreated,

@@ -28,22 +28,32 @@ def _entry(order_id: str, claimed_at: datetime | None, **extra: Any) -> dict[str
     return entry if claimed_at is None else {**entry, "claimedAt": claimed_at}
 
 
+def _shard(shard_id: str, event_id: str, *holds: dict[str, Any]) -> dict[str, Any]:
+    """A shard as claims leave it: stamped with its latest claim (`lastClaimedAt`)."""
+    stamps = [h["claimedAt"] for h in holds if "claimedAt" in h]
+    return {
+        "_id": shard_id,
+        "eventId": event_id,
+        "holds": list(holds),
+        "lastClaimedAt": max(stamps),
+    }
+
+
 SHARDS = [
-    {
-        "_id": "e1:ga",
-        "eventId": "e1",
-        "holds": [
-            _entry("in-window", NOW - 15 * S),
-            _entry("at-until", UNTIL),
-            _entry("at-since", SINCE),
-            _entry("too-young", NOW - 5 * S),
-            _entry("sold", NOW - 15 * S, sold=True),
-            _entry("expired", NOW - 15 * S, expiresAt=NOW - S),
-            _entry("from-before-claimedAt", None),
-        ],
-    },
-    {"_id": "e1:ga:1", "eventId": "e1", "holds": [_entry("in-window", NOW - 15 * S)]},
-    {"_id": "e2:ga", "eventId": "e2", "holds": [_entry("other-event", NOW - 15 * S)]},
+    _shard(
+        "e1:ga",
+        "e1",
+        _entry("in-window", NOW - 15 * S),
+        _entry("at-until", UNTIL),
+        _entry("at-since", SINCE),
+        _entry("too-young", NOW - 5 * S),
+        _entry("sold", NOW - 15 * S, sold=True),
+        _entry("expired", NOW - 15 * S, expiresAt=NOW - S),
+        _entry("from-before-claimedAt", None),
+    ),
+    _shard("e1:ga:1", "e1", _entry("in-window", NOW - 15 * S)),
+    _shard("e2:ga", "e2", _entry("other-event", NOW - 15 * S)),
+    _shard("e3:ga", "e3", _entry("before-the-window", NOW - 30 * S)),
 ]
 UNITS = [
     {"_id": "seat:e1:A-1", "eventId": "e1", "status": "held", "orderId": "in-window"},
@@ -100,7 +110,14 @@ async def test_a_first_pass_sees_every_live_claim_up_to_the_grace(
 
     found = await store.claimed_between(EVERY_CLAIM, UNTIL, NOW)
 
-    assert sorted(found) == ["at-since", "at-until", "in-window", "listing-order", "other-event"]
+    assert sorted(found) == [
+        "at-since",
+        "at-until",
+        "before-the-window",
+        "in-window",
+        "listing-order",
+        "other-event",
+    ]
     assert await fake.claimed_between(EVERY_CLAIM, UNTIL, NOW) == found
 
 
