@@ -4,6 +4,7 @@ that address from `X-Forwarded-For` only when a trusted proxy sends it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from nats.aio.client import Client as NatsClient
+from nats.js.errors import NotFoundError
 
 from auth.config import AuthSettings
 from auth.main import create_app
@@ -43,6 +45,19 @@ async def _session(url: str, email: str, how: str) -> AsyncIterator[httpx.AsyncC
         yield client
 
 
+async def _last_published(nats: NatsClient, subject: str) -> dict[str, Any]:
+    """The subject's last event on the stream, once the outbox relay has published it."""
+    js = nats.jetstream()
+    for _ in range(100):
+        try:
+            msg = await js.get_last_msg(STREAM_NAME, subject)
+        except NotFoundError:
+            await asyncio.sleep(0.1)
+            continue
+        return dict(json.loads(msg.data or b"{}"))
+    raise AssertionError(f"nothing published on {subject}")
+
+
 async def _me(client: httpx.AsyncClient, token: str) -> object:
     response = await client.get(ME, headers={"Cookie": f"session={token}"})
     return response.json()["currentUser"]
@@ -55,8 +70,7 @@ async def test_a_signed_out_token_is_refused_although_it_has_not_expired(
         token = client.cookies["session"]
         assert (await client.post("/api/users/signout")).status_code == 200
         assert await _me(client, token) is None
-    msg = await clean_stream.jetstream().get_last_msg(STREAM_NAME, "user.signed-out")
-    event = json.loads(msg.data or b"{}")
+    event = await _last_published(clean_stream, "user.signed-out")
     assert event["everywhere"] is False
     assert event["sessionId"]
 
