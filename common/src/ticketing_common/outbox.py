@@ -172,14 +172,15 @@ class EmbeddedOutboxRelay(_Relay):
         super().wake()
 
     async def publish_pending(self) -> int:
-        query: Document = {f"{PENDING_EVENTS_FIELD}.0": {"$exists": True}}
+        # Every entry has an `id`: its sparse index serves this (`pendingEvents.0` had none).
+        query: Document = {f"{PENDING_EVENTS_FIELD}.id": {"$exists": True}}
         now = asyncio.get_running_loop().time()
         if now >= self._next_sweep:
             self._next_sweep = now + self.sweep_seconds
             self._changed.clear()
         elif self._changed:
             changed, self._changed = list(self._changed), set()
-            query["_id"] = {"$in": changed}
+            query = {"_id": {"$in": changed}, **query}  # `_id` first: fetched by it
         else:
             return 0
         cursor = self.collection.find(query, {PENDING_EVENTS_FIELD: 1}).limit(self.batch_size)
