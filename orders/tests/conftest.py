@@ -4,6 +4,7 @@ publisher that plays the tickets service on the real NATS, and signed-in clients
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,6 +34,9 @@ from ticketing_common.testing.http import serve
 
 ServiceFactory = Callable[..., AbstractAsyncContextManager[str]]
 TEST_TICKET_KEY_SECRET = "test-ticket-key-secret-0123456789abcdef"
+# Test-only Ed25519 signing seed (base64 of 32 fixed bytes) and its key id.
+TEST_TICKET_SIGNING_KEY = base64.b64encode(bytes(range(32))).decode()
+TEST_TICKET_SIGNING_KEY_ID = "test-1"
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
@@ -152,7 +156,11 @@ def orders_settings(service_settings: dict[str, Any]) -> OrdersSettings:
     # Its own durable consumer names: an e2e stack's orders service may share this NATS.
     name = f"orders-test-{uuid.uuid4().hex[:8]}"
     return OrdersSettings(
-        **service_settings, service_name=name, ticket_key_secret=TEST_TICKET_KEY_SECRET
+        **service_settings,
+        service_name=name,
+        ticket_key_secret=TEST_TICKET_KEY_SECRET,
+        ticket_signing_key=TEST_TICKET_SIGNING_KEY,
+        ticket_signing_key_id=TEST_TICKET_SIGNING_KEY_ID,
     )
 
 

@@ -29,6 +29,7 @@ from orders.domain.counters import (
 )
 from orders.domain.errors import OrderIdTaken
 from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges, TicketType
+from orders.domain.key_ring import KeyRing, key_ring
 from orders.domain.listing import Listing
 from orders.domain.order import Order
 from orders.domain.recovery import ABANDONED, Claim, Holding, by_order, claimed_within
@@ -96,8 +97,10 @@ class FakeOrders:
             if o.cancelled_at is not None and since < o.cancelled_at <= until
         }
 
-    async def pending_of_event(self, event_id: str) -> list[str]:
-        return [o.id for o in self.stored.values() if o.event_id == event_id and o.pending]
+    async def live_of_event(self, event_id: str) -> list[str]:
+        return [
+            o.id for o in self.stored.values() if o.event_id == event_id and o.status != "cancelled"
+        ]
 
     async def replace_if_unchanged(self, before: Order, after: Order, *events: Event) -> bool:
         current = self.stored.get(before.id)
@@ -463,7 +466,7 @@ class FakeUnit:
     replica: FakeReplica = field(default_factory=FakeReplica)
     relay: FakeRelay = field(default_factory=FakeRelay)
     hold_times: HoldTimes = field(default_factory=lambda: HoldTimes(listing_minutes=15))
-    key_secret: bytes = b"k" * 32
+    ticket_keys: KeyRing = field(default_factory=lambda: key_ring(None, "test", {}, b"k" * 32))
     buyer_cap_factor: int = 4
     availability: FakeAvailability = field(init=False)
     claims: FakeClaims = field(init=False)

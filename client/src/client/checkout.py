@@ -72,19 +72,3 @@ def order_lines(order: Json, event: Json | None) -> list[OrderLine]:
         unit_price = first(item, "unitPrice", "price")
         lines.append(OrderLine(label, quantity, unit_price, _multiply(unit_price, quantity)))
     return lines
-
-
-def issued_tickets(order: Json, event: Json | None = None) -> list[Json]:
-    """The order's tickets with their keys, each given a readable `label`."""
-    tickets = first(order, "tickets", "issuedTickets", default=[])
-    if not isinstance(tickets, list):
-        return []
-    type_names, seat_names = _names(event)
-    listing = first(first(order, "ticket"), "title")
-    labelled = []
-    for ticket in (t for t in tickets if isinstance(t, dict)):
-        type_id, seat_id = first(ticket, "ticketTypeId"), first(ticket, "seatId")
-        parts = [type_names.get(str(type_id), type_id), seat_names.get(str(seat_id), seat_id)]
-        label = " — ".join(str(p) for p in parts if p) or listing or "Ticket"
-        labelled.append({**ticket, "label": label})
-    return labelled

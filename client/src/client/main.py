@@ -17,7 +17,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from client.config import ClientSettings, load_client_settings
 from client.gateway import Gateway, ServiceUnavailable, create_http_client
-from client.pages import account, catalog, event, health, listings, orders
+from client.pages import (
+    account,
+    catalog,
+    event,
+    health,
+    listings,
+    mail,
+    my_tickets,
+    orders,
+    organizer,
+    organizer_cancel,
+    organizer_checkin,
+    organizer_dashboard,
+)
 from client.security import SecurityHeaders
 from client.web import STATIC_DIR, render
 from ticketing_common.edge import install_http_guards
@@ -69,6 +82,8 @@ def create_app(settings: ClientSettings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ServiceUnavailable, _unavailable)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, account, catalog, event, listings, orders):
+    for module in (health, account, catalog, event, listings, orders, my_tickets, mail):
         app.include_router(module.router)
+    for organizer_module in (organizer, organizer_dashboard, organizer_cancel, organizer_checkin):
+        app.include_router(organizer_module.router)
     return app

@@ -1,29 +1,41 @@
 """Security headers on every page of the web app.
 
 The pages load only their own scripts and styles (no inline code) and talk only to
-their own origin (forms, the availability stream), so the policy allows nothing else;
+their own origin (forms, the availability stream), so the policy allows nothing else
+(the checkout page alone adds Stripe.js, whose answer's own policy this keeps);
 no page may be framed (clickjacking), types are not sniffed, and another site learns
 at most this origin from a link.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+_POLICY: dict[str, tuple[str, ...]] = {
+    "default-src": ("'self'",),
+    "script-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'", "data:"),
+    "connect-src": ("'self'",),
+    "object-src": ("'none'",),
+    "base-uri": ("'self'",),
+    "form-action": ("'self'",),
+    "frame-ancestors": ("'none'",),
+}
+
+
+def content_security_policy(extra: Mapping[str, Iterable[str]] | None = None) -> str:
+    """The policy above, with `extra` sources added (the checkout's card form: Stripe.js)."""
+    directives = {name: list(sources) for name, sources in _POLICY.items()}
+    for name, sources in (extra or {}).items():
+        directives.setdefault(name, ["'self'"]).extend(sources)
+    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

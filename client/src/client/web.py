@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from client import formatting
 from client.gateway import Gateway, ServiceUnavailable
+from client.payment_form import is_test_key
 
 _HERE = Path(__file__).parent
 STATIC_DIR = _HERE / "static"
@@ -23,6 +24,7 @@ _env.filters["money"] = formatting.money
 _env.filters["datetime"] = formatting.format_datetime
 _env.filters["countdown"] = formatting.format_countdown
 _env.globals["seconds_left"] = formatting.seconds_left
+_env.tests["stripe_test_key"] = is_test_key
 templates = Jinja2Templates(env=_env)
 
 

@@ -158,6 +158,12 @@ def fake_api(state: FakeState) -> FastAPI:
     async def reprice(ticket_id: str) -> Response:
         return _errors(400, "Cannot edit a reserved ticket")
 
+    @app.delete("/api/tickets/{ticket_id}")
+    async def withdraw(ticket_id: str) -> Response:
+        if ticket_id == "l-reserved":
+            return _errors(400, "Cannot withdraw a reserved ticket")
+        return Response(status_code=204)
+
     @app.get("/api/tickets/{ticket_id}")
     async def ticket(ticket_id: str) -> Response:
         return JSONResponse({"id": ticket_id, "title": "Front row", "price": 99.9, "userId": "u-x"})
@@ -197,9 +203,10 @@ def fake_api(state: FakeState) -> FastAPI:
         body = await request.json()
         if body.get("paymentMethod") == "pm_card_chargeCustomerFail":
             return _errors(402, "Payment failed due to not enough money")
-        state.orders[body["orderId"]].update(
-            status="complete", tickets=[{"id": "tk-1", "key": "KEY-abc.123"}]
-        )
+        order = state.orders[body["orderId"]]
+        type_id = order["items"][0]["ticketTypeId"] if order["items"] else None
+        ticket = {"id": "tk-1", "key": "KEY-abc.123", "ticketTypeId": type_id, "used": False}
+        order.update(status="complete", tickets=[ticket])
         return JSONResponse({"id": "p-1"}, status_code=201)
 
     return app
@@ -222,6 +229,8 @@ async def serve_site(**settings: Any) -> AsyncIterator[Site]:
     """The client app with `settings`, in front of a fresh fake API."""
     state = FakeState()
     async with serve(fake_api(state)) as api_url:
+        # A test key unless told otherwise: the checkout offers the test cards.
+        settings = {"stripe_publishable_key": "pk_test_client", **settings}
         app = create_app(ClientSettings(api_base_url=api_url, **settings))
         async with serve(app) as client_url:
             yield Site(client_url, state)

@@ -1,5 +1,6 @@
 """static/availability.js under node with a minimal page: a whole `availability` snapshot,
-then `changes` frames that name only what changed, as the orders stream sends them."""
+then `changes` frames that name only what changed, as the orders stream sends them, applied
+to the seat map's toggle buttons (class, aria-disabled, aria-pressed, accessible name)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ import client
 
 SCRIPT = Path(client.__file__).parent / "static" / "availability.js"
 
-# Just the DOM the script touches: seats (with a checkbox), remaining counters, EventSource.
+# Just the DOM the script touches: seats (toggle buttons), remaining counters, EventSource.
 HARNESS = """
 const vm = require("vm");
 function el(attrs) {
-  const node = { attrs, className: "seat seat--available", title: "row A seat: available",
-    textContent: "", getAttribute: (k) => attrs[k] };
-  node.box = { disabled: false, checked: attrs.checked || false };
-  node.querySelector = () => node.box;
-  return node;
+  return { attrs, className: "seat seat--available", textContent: "",
+    getAttribute: (k) => (k in attrs ? attrs[k] : null),
+    setAttribute: (k, v) => { attrs[k] = String(v); },
+    removeAttribute: (k) => { delete attrs[k]; } };
 }
-const seats = ["A-1", "A-2", "A-3"].map((id) => el({ "data-seat-id": id, checked: id === "A-2" }));
+const seats = ["A-1", "A-2", "A-3"].map((id) => el({ "data-seat-id": id,
+  "aria-label": `Row A, seat ${id.slice(2)}, Stalls, €12.00, available`,
+  "aria-pressed": String(id === "A-2") }));
 const remaining = el({ "data-remaining-for": "std" });
 const listeners = {};
 const page = {
@@ -46,8 +48,9 @@ const frames = JSON.parse(process.argv.at(-1));
 const seen = [];
 for (const [name, data] of frames) {
   listeners[name]({ data: JSON.stringify(data) });
-  seen.push({ seats: seats.map((s) => [s.className, s.box.disabled, s.box.checked]),
-    remaining: remaining.textContent });
+  seen.push({ seats: seats.map((s) => [s.className, s.attrs["aria-disabled"] === "true",
+    s.attrs["aria-pressed"] === "true"]), remaining: remaining.textContent,
+    names: seats.map((s) => s.attrs["aria-label"]) });
 }
 console.log(JSON.stringify(seen));
 """
@@ -82,17 +85,24 @@ def test_a_snapshot_then_changes_frames_update_only_the_named_seats() -> None:
     }
     first, second, third = run([("availability", snapshot), ("changes", held), ("changes", freed)])
     available = ["seat seat--available", False]
-    assert first == {
+    assert {k: first[k] for k in ("seats", "remaining")} == {
         "seats": [[*available, False], [*available, True], [*available, False]],
         "remaining": "3",
     }
-    # The seat someone else took is unticked and disabled; the others are untouched.
-    assert second == {
+    # The seat someone else took is unselected and unavailable; the others are untouched.
+    assert {k: second[k] for k in ("seats", "remaining")} == {
         "seats": [[*available, False], ["seat seat--held", True, False], [*available, False]],
         "remaining": "2",
     }
+    assert second["names"][1] == "Row A, seat 2, Stalls, €12.00, held"
     assert third["seats"] == [
         [*available, False],
         [*available, False],
         ["seat seat--sold", True, False],
+    ]
+    # The accessible name follows the state, so a screen reader hears what sighted people see.
+    assert third["names"] == [
+        "Row A, seat 1, Stalls, €12.00, available",
+        "Row A, seat 2, Stalls, €12.00, available",
+        "Row A, seat 3, Stalls, €12.00, sold",
     ]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from client.checkout import issued_tickets, order_lines, payment_body
+from client.checkout import order_lines, payment_body
 from client.forms import FormErrors
 from client.gateway import ApiError, api_path
 from client.pages.catalog import event_body, number
@@ -92,11 +92,6 @@ def test_order_lines_name_types_and_seats() -> None:
     assert str(lines[1].total) == "0.3"
     listing = order_lines({"ticket": {"id": "x", "title": "Gig", "price": 5}}, None)
     assert [(x.label, x.total) for x in listing] == [("Gig", 5)]
-    assert issued_tickets({"tickets": [{"key": "k"}]}) == [{"key": "k", "label": "Ticket"}]
-    seated = issued_tickets(
-        {"tickets": [{"key": "k", "ticketTypeId": "t1", "seatId": "a1"}]}, SEATED
-    )
-    assert seated[0]["label"] == "Stalls — Main row A seat 1"
 
 
 def test_payment_body_uses_token_or_payment_method() -> None:

@@ -20,6 +20,7 @@ from ticketing_common.events import (
     EventCreated,
     EventUpdated,
     ExpirationComplete,
+    IssuedTicketRef,
     OrderCancelled,
     OrderCompleted,
     OrderCreated,
@@ -31,6 +32,7 @@ from ticketing_common.events import (
     SeatDefinition,
     SeatRowDefinition,
     Subject,
+    TicketCancelled,
     TicketCreated,
     TicketTypeDefinition,
     TicketUpdated,
@@ -98,6 +100,7 @@ SAMPLES: list[Event] = [
         **{**_order, "event_id": None, "items": [], "amount": 2050, "version": 2},
         ticket=OrderedTicket(id="64d000000000000000000001", price=2050),
         ticket_ids=["64e000000000000000000001"],
+        tickets=[IssuedTicketRef(id="64e000000000000000000001", key="k1.payload.signature")],
     ),
     ExpirationComplete(**ENVELOPE, order_id="64c000000000000000000001"),
     PaymentCreated(
@@ -130,6 +133,7 @@ SAMPLES: list[Event] = [
         generation=2,
         expires_at=datetime(2026, 11, 21, 18, 0, tzinfo=UTC),
     ),
+    TicketCancelled(**ENVELOPE, **{**_listing, "version": 3}),
 ]
 
 

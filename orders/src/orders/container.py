@@ -8,10 +8,12 @@ It holds the adapters and nothing else; it is the `OrdersUnit` the use cases wor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
 from orders.domain.holds import HoldTimes
+from orders.domain.key_ring import KeyRing
 from orders.handlers.group_claims import GroupClaims
 from orders.store.catalog_cache import CachedCatalog
 from orders.store.claims import ClaimStore
@@ -50,6 +52,6 @@ class OrdersContainer:
     def buyer_cap_factor(self) -> int:
         return self.settings.buyer_cap_factor
 
-    @property
-    def key_secret(self) -> bytes:
-        return self.settings.ticket_key_secret.get_secret_value().encode()
+    @cached_property
+    def ticket_keys(self) -> KeyRing:
+        return self.settings.key_ring()

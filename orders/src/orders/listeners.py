@@ -16,12 +16,14 @@ from orders.handlers.lifecycle import expire_order
 from orders.handlers.ports import OrdersUnit
 from orders.handlers.replica import apply_event_definition, apply_listing
 from orders.handlers.settlement import settle_payment
+from orders.handlers.withdrawals import withdraw_listing
 from ticketing_common.events import (
     Event,
     EventCreated,
     EventUpdated,
     ExpirationComplete,
     PaymentCreated,
+    TicketCancelled,
     TicketCreated,
     TicketUpdated,
     utc_now,
@@ -70,6 +72,13 @@ class TicketUpdatedListener(OrdersListener[TicketUpdated]):
         await apply_listing(self.ctx, event)
 
 
+class TicketCancelledListener(OrdersListener[TicketCancelled]):
+    event_type = TicketCancelled
+
+    async def handle(self, event: TicketCancelled, session: AsyncClientSession | None) -> None:
+        await withdraw_listing(self.ctx, event, utc_now())
+
+
 class ExpirationCompleteListener(OrdersListener[ExpirationComplete]):
     event_type = ExpirationComplete
     batch_size: ClassVar[int] = 64  # an expiry wave is taken in large bites
@@ -95,6 +104,7 @@ LISTENERS: tuple[type[OrdersListener[Any]], ...] = (
     EventUpdatedListener,
     TicketCreatedListener,
     TicketUpdatedListener,
+    TicketCancelledListener,
     ExpirationCompleteListener,
     PaymentCreatedListener,
 )

@@ -13,7 +13,7 @@ from payments.config import PaymentsSettings
 from payments.container import PaymentsContainer
 from payments.context import Payments
 from payments.domain import Payment, PaymentState, payment_state
-from payments.handlers import buyers_payments, pay_order
+from payments.handlers import buyers_order_payments, pay_order
 from payments.ports import WebhookEvents
 from payments.webhook import InvalidWebhook, handle_event, parse_event, verify_signature
 from ticketing_common.auth import CurrentUser
@@ -108,8 +108,8 @@ async def create_payment(
 async def order_payments(
     user: CurrentUser, ctx: PaymentsDep, order_id: Annotated[str, Query(alias="orderId")]
 ) -> OrderPaymentsOut:
-    payments = await buyers_payments(ctx, order_id, user.id)
-    state, message = payment_state(payments)
+    order, payments = await buyers_order_payments(ctx, order_id, user.id)
+    state, message = payment_state(payments, order.cancel_reason)
     return OrderPaymentsOut(
         order_id=order_id,
         status=state,

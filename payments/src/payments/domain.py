@@ -19,6 +19,13 @@ ORDER_PAID = "Order has already been paid"
 REFUNDED_MESSAGE = (
     "During purchase something went wrong, no tickets bought, we returned you your money"
 )
+# Why a paid order was refunded, when orders says (`OrderCancelled.reason`).
+REFUND_REASON_MESSAGES = {
+    "event_cancelled": "The event was cancelled: your order is cancelled and we returned "
+    "you your money",
+    "listing_withdrawn": "The seller withdrew this ticket: your order is cancelled and we "
+    "returned you your money",
+}
 
 
 class PaymentStatus(StrEnum):
@@ -65,6 +72,7 @@ class OrderReplica:
     currency: str
     version: int
     expires_at: datetime | None = None
+    cancel_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +157,11 @@ def refund_idempotency_key(order_id: str) -> str:
 PaymentState = Literal["unpaid", "pending", "paid", "failed", "refunding", "refunded"]
 
 
-def payment_state(payments: list[Payment]) -> tuple[PaymentState, str | None]:
-    """The order's payment state for the buyer, newest attempt first, with a message."""
+def payment_state(
+    payments: list[Payment], cancel_reason: str | None = None
+) -> tuple[PaymentState, str | None]:
+    """The order's payment state for the buyer, newest attempt first, with a message (a
+    refund says why, when the order's `cancel_reason` tells)."""
     active = next((p for p in payments if p.status in ACTIVE_STATUSES), None)
     if active is not None:
         state: PaymentState = {
@@ -159,7 +170,9 @@ def payment_state(payments: list[Payment]) -> tuple[PaymentState, str | None]:
             PaymentStatus.REFUNDING: "refunding",
             PaymentStatus.REFUNDED: "refunded",
         }[active.status]  # type: ignore[assignment]
-        return state, REFUNDED_MESSAGE if state == "refunded" else None
+        if state != "refunded":
+            return state, None
+        return state, REFUND_REASON_MESSAGES.get(cancel_reason or "", REFUNDED_MESSAGE)
     if payments:
         return "failed", payments[0].failure_message
     return "unpaid", None

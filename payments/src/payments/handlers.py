@@ -37,8 +37,15 @@ async def buyers_order(ctx: Payments, order_id: str, user_id: str) -> OrderRepli
 
 async def buyers_payments(ctx: Payments, order_id: str, user_id: str) -> list[Payment]:
     """The buyer's order's payments, newest first."""
-    await buyers_order(ctx, order_id, user_id)
-    return await ctx.payments.for_order(order_id)
+    return (await buyers_order_payments(ctx, order_id, user_id))[1]
+
+
+async def buyers_order_payments(
+    ctx: Payments, order_id: str, user_id: str
+) -> tuple[OrderReplica, list[Payment]]:
+    """The buyer's order and its payments, newest first."""
+    order = await buyers_order(ctx, order_id, user_id)
+    return order, await ctx.payments.for_order(order_id)
 
 
 async def pay_order(ctx: Payments, order_id: str, payment_method: str, user_id: str) -> Payment:

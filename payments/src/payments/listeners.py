@@ -55,9 +55,16 @@ class OrderCancelledListener(_OrderListener):
     event_type: ClassVar[type[Event]] = OrderCancelled
 
     async def handle(self, event: OrderCancelled, session: AsyncClientSession | None) -> None:
-        fields = {**_replica_fields(event), "status": "cancelled", "cancelReason": event.reason}
+        fields = {
+            **_replica_fields(event),
+            "status": "cancelled",
+            "cancelReason": event.reason,
+            "wasPaid": event.was_paid,
+        }
         await self.ctx.orders.apply(event.order_id, event.version, fields)
-        # Money that landed for a cancelled order goes back (whatever the versions say).
+        # Money that landed for a cancelled order goes back (whatever the versions say):
+        # a hold that ended without payment, a payment that came late, or a paid order
+        # whose event was cancelled (`was_paid`).
         if not await refund_if_paid(self.ctx, event.order_id):
             raise RetryLater("a charge or a refund of this order is still on its way")
 

@@ -161,3 +161,32 @@ async def test_paying_as_the_hold_expires_never_charges_without_tickets(
             assert not kept
             assert len(returned) <= 1
             assert code == 400 or payment["status"] == "refunded"
+
+
+async def test_cancelling_the_event_refunds_a_paid_order(running_stack: str) -> None:
+    async with client(running_stack) as organizer, client(running_stack) as buyer:
+        now = utc_now()
+        event = await create_event(organizer, now + timedelta(days=1), now + timedelta(days=2))
+        order = await hold_one(buyer, event)
+        paid = await buyer.post("/api/payments", json={"token": "tok_visa", "orderId": order["id"]})
+        assert paid.status_code == 201, paid.text
+        done, _ = await settled(buyer, order["id"])
+        assert done["status"] == "complete"
+        key = done["tickets"][0]["key"]
+
+        cancelled = await organizer.post(f"/api/events/{event['id']}/cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        async with asyncio.timeout(30):  # orders cancels, then payments refunds
+            while True:
+                final = (await buyer.get(f"/api/orders/{order['id']}")).json()
+                payment = (await buyer.get("/api/payments", params={"orderId": order["id"]})).json()
+                if final["status"] == "cancelled" and payment["status"] == "refunded":
+                    break
+                await asyncio.sleep(0.2)
+        door = (await organizer.post("/api/orders/verify", json={"key": key})).json()
+        stats = (await organizer.get(f"/api/events/{event['id']}/stats")).json()
+    assert final["cancelReason"] == "event_cancelled"
+    assert payment["message"].startswith("The event was cancelled")
+    assert payment["payments"][0]["refundId"]
+    assert door["result"] == "cancelled"
+    assert (stats["totals"]["sold"], stats["totals"]["refunded"]) == (0, 1)

@@ -63,6 +63,13 @@ def test_payment_state_for_the_buyer() -> None:
         "refunded",
         REFUNDED_MESSAGE,
     )
+    refunded = [_payment(PaymentStatus.REFUNDED)]
+    assert payment_state(refunded, "event_cancelled") == (
+        "refunded",
+        "The event was cancelled: your order is cancelled and we returned you your money",
+    )
+    assert payment_state(refunded, "expired") == ("refunded", REFUNDED_MESSAGE)
+    assert payment_state([_payment(PaymentStatus.SUCCEEDED)], "event_cancelled") == ("paid", None)
 
 
 @pytest.mark.parametrize(

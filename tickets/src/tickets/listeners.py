@@ -40,14 +40,19 @@ class _OrderListener(Listener[E], Generic[E]):
         super().__init__(runtime.settings.service_name, runtime.js, runtime.db)
         self.catalog = catalog
 
+    def record(self, event: OrderEvent) -> OrderRecord:
+        if isinstance(event, OrderCancelled) and event.was_paid:
+            # A sale undone (its event was cancelled): refunded, no longer sold.
+            return record_of(event, "refunded")
+        return record_of(event, self.state)
+
     async def handle(self, event: E, session: AsyncClientSession | None) -> None:
         assert session is not None  # idempotent listeners always run in a transaction
-        order_event: OrderEvent = event
-        await apply_order(self.catalog.joined(session), record_of(order_event, self.state))
+        await apply_order(self.catalog.joined(session), self.record(event))
 
     async def handle_many(self, events: list[E], session: AsyncClientSession) -> None:
         # A fetched batch in one transaction: one read and one write of order records.
-        records = [record_of(event, self.state) for event in events]
+        records = [self.record(event) for event in events]
         await apply_orders(self.catalog.joined(session), records)
 
     async def process(self, msg: Msg) -> None:

@@ -74,6 +74,7 @@ async def home(request: Request, gateway: GatewayDep, user: UserDep) -> Response
         user,
         events=events,
         listings=listings,
+        withdrawn=query.get("withdrawn") == "1",
         filters=filters,
         categories=CATEGORIES,
         page=page,

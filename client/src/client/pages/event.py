@@ -23,6 +23,7 @@ from client.web import GatewayDep, UserDep, form_fields, form_lists, redirect, r
 router = APIRouter(tags=["events"])
 
 _HOLD_FIELDS = ("items", "seats", "ticketTypeId", "quantity", "eventId")
+TYPE_COLOURS = 8  # as many as app.css defines (`.seat[data-type="0"]` ... "7")
 
 
 async def _event_page(
@@ -47,6 +48,8 @@ async def _event_page(
     sections = seat_sections(event)
     seated = seated_type_ids(sections)
     types = ticket_types(event)
+    # One colour per ticket type, the same in the legend and on the seats.
+    colour = {str(t.get("id")): i % TYPE_COLOURS for i, t in enumerate(types)}
     return render(
         request,
         "event.html",
@@ -55,6 +58,8 @@ async def _event_page(
         event=event,
         event_id=event_id,
         types=types,
+        types_by_id={str(t.get("id")): t for t in types},
+        type_colour=colour,
         general_types=[t for t in types if str(t.get("id")) not in seated],
         seated_types=[t for t in types if str(t.get("id")) in seated],
         sections=sections,

@@ -1,4 +1,4 @@
-"""Resale listings: sell a ticket, view one, buy it, reprice it."""
+"""Resale listings: sell a ticket, view one, buy it, reprice it, withdraw it."""
 
 from __future__ import annotations
 
@@ -114,3 +114,17 @@ async def reprice(request: Request, ticket_id: str, gateway: GatewayDep, user: U
         errors = FormErrors.of_api(api.errors, _FIELDS)
         return _listing_form(request, user, errors, form, api.status, ticket_id)
     return redirect(f"/tickets/{ticket_id}")
+
+
+@router.post("/tickets/{ticket_id}/withdraw")
+async def withdraw(
+    request: Request, ticket_id: str, gateway: GatewayDep, user: UserDep
+) -> Response:
+    if user is None:
+        return sign_in_first(request)
+    api = await gateway.call("DELETE", api_path("/api/tickets/{}", ticket_id), request)
+    if not api.ok:
+        # e.g. 400 "Cannot withdraw a reserved ticket": shown on the listing, kept as is.
+        errors = FormErrors.of_api(api.errors, ())
+        return await _listing_page(request, gateway, user, ticket_id, errors, api.status)
+    return redirect("/?withdrawn=1#listings")

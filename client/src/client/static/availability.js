@@ -1,4 +1,4 @@
-// Live availability on the event page: seat colours and remaining counts follow the
+// Live availability on the event page: seat states and remaining counts follow the
 // server-sent events of GET /api/availability/:eventId/stream (through the gateway):
 // first `availability` (the whole snapshot), then `changes` frames naming only the seats
 // and types that changed ({ticketTypes: [{id, sold, held, remaining}], seats: [{id, state}]}).
@@ -38,16 +38,20 @@
     }
     return seatsById[id] || [];
   }
+  // A seat is a toggle button: its class and accessible name carry the state, and a
+  // seat someone else took is unselected and marked unavailable (aria-disabled).
   function setSeat(id, state) {
     if (typeof state !== "string") { return; }
     seatElements(id).forEach(function (seat) {
-      var box = seat.querySelector("input");
       if (seat.className === "seat seat--" + state) { return; }
       seat.className = "seat seat--" + state;
-      seat.title = seat.title.replace(/: \w+$/, ": " + state);
-      if (box) {
-        box.disabled = state !== "available";
-        if (box.disabled) { box.checked = false; }
+      var name = seat.getAttribute("aria-label");
+      if (name) { seat.setAttribute("aria-label", name.replace(/, \w+$/, ", " + state)); }
+      if (state === "available") {
+        seat.removeAttribute("aria-disabled");
+      } else {
+        seat.setAttribute("aria-disabled", "true");
+        seat.setAttribute("aria-pressed", "false");
       }
     });
   }
@@ -69,9 +73,8 @@
   }
   function countSelected() {
     var counter = document.querySelector("[data-selected-count]");
-    if (counter) { counter.textContent = String(document.querySelectorAll('.seat-form input[name="seat"]:checked').length); }
+    if (counter) { counter.textContent = String(document.querySelectorAll('[data-seat-id][aria-pressed="true"]').length); }
   }
-  document.addEventListener("change", function (e) { if (e.target && e.target.name === "seat") { countSelected(); } });
 
   if (!window.EventSource) { return; }
   var source = new EventSource("/api/availability/" + encodeURIComponent(eventId) + "/stream");

@@ -137,3 +137,10 @@ class TicketUpdated(_TicketListing):
     subject: ClassVar[Subject] = Subject.TICKET_UPDATED
 
     order_id: str | None = None
+
+
+class TicketCancelled(_TicketListing):
+    """A listing was withdrawn by its seller: it is no longer for sale, and `version` is
+    its next version (replicas apply it in order, after every `ticket.updated`)."""
+
+    subject: ClassVar[Subject] = Subject.TICKET_CANCELLED

@@ -13,7 +13,8 @@ from ticketing_common.events.envelope import CamelModel, Event
 from ticketing_common.events.subjects import Subject
 
 OrderStatusValue = Literal["created", "awaiting:payment", "complete", "cancelled"]
-CancelReason = Literal["expired", "cancelled_by_buyer", "event_cancelled"]
+# `listing_withdrawn`: the seller withdrew a resale listing the order held.
+CancelReason = Literal["expired", "cancelled_by_buyer", "event_cancelled", "listing_withdrawn"]
 
 
 class OrderedTicket(CamelModel):
@@ -29,6 +30,16 @@ class OrderItem(CamelModel):
     ticket_type_id: str
     quantity: int = Field(ge=1)
     unit_price: int = Field(ge=0, description="minor units")
+    seat_id: str | None = None
+
+
+class IssuedTicketRef(CamelModel):
+    """A ticket issued with a completed order: its signed key and what it admits to
+    (`ticket_type_id` and `seat_id` are None for a resale listing's ticket)."""
+
+    id: str
+    key: str
+    ticket_type_id: str | None = None
     seat_id: str | None = None
 
 
@@ -53,11 +64,15 @@ class OrderCreated(_OrderEvent):
 
 
 class OrderCancelled(_OrderEvent):
-    """A hold ended without payment; its tickets are free again."""
+    """An order ended: a hold without payment, or (with `was_paid`) a paid order whose
+    event was cancelled or whose listing was withdrawn — its issued tickets are void and
+    payments refunds its money."""
 
     subject: ClassVar[Subject] = Subject.ORDER_CANCELLED
 
     reason: CancelReason
+    # The order was complete (paid, tickets issued) when it was cancelled.
+    was_paid: bool = False
 
 
 class OrderCompleted(_OrderEvent):
@@ -66,3 +81,5 @@ class OrderCompleted(_OrderEvent):
     subject: ClassVar[Subject] = Subject.ORDER_COMPLETED
 
     ticket_ids: list[str] = Field(default_factory=list)
+    # The issued tickets with their keys (added later: older messages carry only the ids).
+    tickets: list[IssuedTicketRef] = Field(default_factory=list)

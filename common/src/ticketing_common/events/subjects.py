@@ -12,6 +12,7 @@ class Subject(StrEnum):
     EVENT_UPDATED = "event.updated"
     TICKET_CREATED = "ticket.created"
     TICKET_UPDATED = "ticket.updated"
+    TICKET_CANCELLED = "ticket.cancelled"
     ORDER_CREATED = "order.created"
     ORDER_CANCELLED = "order.cancelled"
     ORDER_COMPLETED = "order.completed"

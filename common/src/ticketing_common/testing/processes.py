@@ -36,6 +36,9 @@ def service_env(
         "SERVICE_NAME": service_name,
         "JWT_KEY": jwt_key,
         "TICKET_KEY_SECRET": "process-test-ticket-key-secret-0123456789",
+        # Test-only Ed25519 seed: base64 of the bytes 0..31.
+        "TICKET_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        "TICKET_SIGNING_KEY_ID": "process-test-1",
         "STRIPE_API_BASE": endpoints.stripe_url,
         "STRIPE_SECRET_KEY": "sk_test_embedded",
         "API_BASE_URL": "http://127.0.0.1:9",

@@ -38,6 +38,10 @@ def dev_secrets() -> dict[str, dict[str, str]]:
         "ticketing-secrets": {
             "jwt-key": secrets.token_urlsafe(48),
             "ticket-key-secret": secrets.token_urlsafe(48),
+            # An Ed25519 seed (base64 of 32 bytes), its key id, no retired keys yet.
+            "ticket-signing-key": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "ticket-signing-key-id": "dev-1",
+            "ticket-retired-public-keys": "{}",
             "stripe-secret-key": STRIPE_TEST_KEY,
             "stripe-webhook-secret": f"whsec_{secrets.token_hex(24)}",
         },

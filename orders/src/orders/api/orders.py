@@ -1,11 +1,13 @@
-"""Routes under /api/orders: take a hold, list and read orders, cancel, check in."""
+"""Routes under /api/orders: take a hold, list and read orders, cancel, check in, and
+the public keys of ticket keys."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from orders.api.checkin_schemas import TicketKeyOut, TicketKeysOut, VerifyOut, VerifyRequest
 from orders.api.deps import ContextDep
-from orders.api.schemas import HoldRequest, OrderOut, VerifyOut, VerifyRequest
+from orders.api.schemas import HoldRequest, OrderOut
 from orders.domain.order import owned_order
 from orders.handlers.checkin import verify_ticket
 from orders.handlers.holds import Hold, hold_general, hold_listing
@@ -16,6 +18,8 @@ from ticketing_common.events import utc_now
 from ticketing_common.paging import PageDep, add_paging_headers
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
+# Scanners refetch the keys this often; a rotation keeps the retired key verifying longer.
+TICKET_KEYS_MAX_AGE = 300
 
 
 async def _take_hold(body: HoldRequest, user_id: str, ctx: ContextDep) -> Hold:
@@ -56,7 +60,15 @@ async def list_orders(
 
 @router.post("/verify")
 async def verify(body: VerifyRequest, user: CurrentUser, ctx: ContextDep) -> VerifyOut:
-    return VerifyOut(result=await verify_ticket(ctx, body.key, user.id, utc_now()))
+    return VerifyOut.of(await verify_ticket(ctx, body.key, user.id, utc_now()))
+
+
+@router.get("/ticket-keys")
+async def ticket_keys(response: Response, ctx: ContextDep) -> TicketKeysOut:
+    """The public keys that verify ticket keys offline, active and retired (public)."""
+    response.headers["Cache-Control"] = f"public, max-age={TICKET_KEYS_MAX_AGE}"
+    published = ctx.ticket_keys.published()
+    return TicketKeysOut(keys=[TicketKeyOut(kid=kid, public_key=key) for kid, key in published])
 
 
 @router.get("/{order_id}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from orders.domain.order import Order
 from ticketing_common.money import to_major
@@ -41,11 +41,6 @@ class HoldRequest(CamelModel):
         if self.together and (self.ticket_type_id is None or self.quantity is None):
             raise ValueError("together needs ticketTypeId and quantity")
         return self
-
-
-class VerifyRequest(CamelModel):
-    # A blank key is no key: stripped first, so "   " is refused like "".
-    key: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
 class ItemOut(CamelModel):
@@ -134,7 +129,3 @@ class OrderOut(CamelModel):
             cancel_reason=order.cancel_reason,
             notice=notice,
         )
-
-
-class VerifyOut(CamelModel):
-    result: str

@@ -1,8 +1,10 @@
-"""Anti-fraud ticket keys: a random part plus an HMAC over ticket id and event id.
+"""Legacy ticket keys: a random part plus an HMAC over ticket id and event id.
 
 `<ticketId>.<eventId>.<nonce>.<signature>` — a forged or altered key fails the
 signature check without a database lookup; the nonce makes keys unguessable even
-for someone who knows the ids.
+for someone who knows the ids. Tickets are now issued with Ed25519 keys
+(`orders.domain.signed_keys`); keys of this form still verify online, with the
+secret, until their event ends.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,10 @@ class TicketKey:
     ticket_id: str
     event_id: str
     nonce: str
+
+    def expired(self, event_ends_at: datetime | None, now: datetime) -> bool:
+        """Refused once its event has ended (a resale listing has no end)."""
+        return event_ends_at is not None and event_ends_at <= now
 
 
 def _signature(secret: bytes, ticket_id: str, event_id: str, nonce: str) -> str:

@@ -21,6 +21,7 @@ from orders.domain.errors import (
 from orders.domain.order_parts import IssuedTicket, Line, ListingRef
 from ticketing_common.events import (
     CancelReason,
+    IssuedTicketRef,
     OrderCancelled,
     OrderCompleted,
     OrderCreated,
@@ -29,6 +30,8 @@ from ticketing_common.events import (
 )
 
 PENDING: tuple[OrderStatusValue, ...] = ("created", "awaiting:payment")
+# What ends even a paid order: what it bought is gone (and payments refunds).
+VOIDS_SALES: frozenset[CancelReason] = frozenset({"event_cancelled", "listing_withdrawn"})
 Kind = Literal["event", "listing"]
 
 
@@ -102,18 +105,22 @@ class Order:
     def cancel(
         self, reason: CancelReason, now: datetime, *, by_buyer: bool = False
     ) -> tuple[Order, OrderCancelled | None]:
-        """Cancel a pending order → (cancelled order, its event); (self, None) when there is
+        """Cancel an order → (cancelled order, its event); (self, None) when there is
         nothing to cancel.
 
-        A completed order stays complete and one being paid stays with its payment: the
-        buyer is told why, for the system (expiry, the event's cancellation) they are
-        no-ops. A cancelled order stays as it is (a redelivered cancel).
+        A completed order is cancelled only when what it bought is gone (its event was
+        cancelled, its listing withdrawn): its tickets are void and the event says it was
+        paid, so payments refunds. Otherwise it stays complete, and one being paid stays
+        with its payment: the buyer is told why, for the system (expiry) they are no-ops.
+        A cancelled order stays as it is (a redelivered cancel).
         """
         if self.status == "cancelled":
             return self, None
         if self.status == "complete":
             if by_buyer:
                 raise OrderAlreadyComplete()
+            if reason in VOIDS_SALES:
+                return self._cancelled(reason, now)
             return self, None
         if self.settling:
             if by_buyer:
@@ -135,7 +142,12 @@ class Order:
         done = replace(
             self, status="complete", version=self.version + 1, tickets=tickets, settling=None
         )
-        event = OrderCompleted(**done._payload(), ticket_ids=[t.id for t in tickets])
+        # The keys travel with the event, so the buyer's mail can carry the tickets.
+        issued = [
+            IssuedTicketRef(id=t.id, key=t.key, ticket_type_id=t.ticket_type_id, seat_id=t.seat_id)
+            for t in tickets
+        ]
+        event = OrderCompleted(**done._payload(), ticket_ids=[t.id for t in issued], tickets=issued)
         return done, event
 
     def hold_lost(self, now: datetime) -> tuple[Order, OrderCancelled]:
@@ -154,7 +166,8 @@ class Order:
             settling=None,
             cancelled_at=now,
         )
-        return cancelled, OrderCancelled(**cancelled._payload(), reason=reason)
+        was_paid = self.status == "complete"
+        return cancelled, OrderCancelled(**cancelled._payload(), reason=reason, was_paid=was_paid)
 
 
 def owned_order(order: Order | None, user_id: str) -> Order:

@@ -1,4 +1,5 @@
-"""After the hold: cancel an order (the buyer, its expiry, its event's cancellation).
+"""After the hold: cancel an order (the buyer, its expiry, its event's cancellation —
+which ends many at once: handlers/event_cancellation.py).
 
 What may be cancelled is the order's rule (`Order.cancel`); here the order document is
 read, changed and written back on the version read (optimistic concurrency), retried on
@@ -69,8 +70,3 @@ async def expire_order(uow: OrdersUnit, order_id: str, now: datetime) -> None:
     if order.pending and order.expires_at - EXPIRY_TOLERANCE > now:
         raise RetryLater("expiration arrived before expiresAt")
     await cancel_order(uow, order_id, "expired", now)
-
-
-async def cancel_event_orders(uow: OrdersUnit, event_id: str, now: datetime) -> None:
-    for order_id in await uow.orders.pending_of_event(event_id):
-        await cancel_order(uow, order_id, "event_cancelled", now)

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from orders.availability.snapshot import Snapshot
 from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges
+from orders.domain.key_ring import KeyRing
 from orders.domain.order import Order
 from orders.handlers.inventory_ports import (
     ClaimFinder,
@@ -19,7 +20,14 @@ from orders.handlers.inventory_ports import (
     CounterInventory,
     UnitInventory,
 )
-from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
+from ticketing_common.events import (
+    Event,
+    EventCreated,
+    EventUpdated,
+    TicketCancelled,
+    TicketCreated,
+    TicketUpdated,
+)
 
 
 class OrderRepository(Protocol):
@@ -56,7 +64,9 @@ class OrderRepository(Protocol):
         """Orders cancelled in (since, until] → their event ids."""
         ...
 
-    async def pending_of_event(self, event_id: str) -> list[str]: ...
+    async def live_of_event(self, event_id: str) -> list[str]:
+        """Ids of the event's orders not cancelled: pending and complete ones."""
+        ...
 
     async def replace_if_unchanged(self, before: Order, after: Order, *events: Event) -> bool:
         """Write `after` (with its events) only while the stored order is still `before`."""
@@ -88,6 +98,13 @@ class InventoryReplica(Protocol):
 
     async def listing_version(self, ticket_id: str) -> int | None: ...
 
+    async def withdraw_listing(self, event: TicketCancelled) -> None: ...
+
+    async def retire_listing(self, ticket_id: str, now: datetime) -> str | None:
+        """Take a withdrawn listing off sale once nothing holds it → None; else the id of
+        the order holding it."""
+        ...
+
 
 class AvailabilityView(Protocol):
     async def changed(self, event_id: str, delta: dict[str, Any] | None = None) -> None: ...
@@ -103,7 +120,7 @@ class EventRelay(Protocol):
 
 class OrdersUnit(Protocol):
     """Everything a use case works with: the stores, the live availability view, the
-    outbox relay, and the settings that are rules (hold times, the ticket-key secret)."""
+    outbox relay, and the settings that are rules (hold times, the ticket-key ring)."""
 
     @property
     def orders(self) -> OrderRepository: ...
@@ -141,4 +158,6 @@ class OrdersUnit(Protocol):
         ...
 
     @property
-    def key_secret(self) -> bytes: ...
+    def ticket_keys(self) -> KeyRing:
+        """Signs issued tickets' keys and verifies them (and the legacy HMAC ones)."""
+        ...

@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 
 from orders.domain.holds import VersionDecision, version_decision
-from orders.handlers.lifecycle import cancel_event_orders
+from orders.handlers.event_cancellation import cancel_event_orders
 from orders.handlers.ports import OrdersUnit
 from ticketing_common.events import EventCreated, EventUpdated, TicketCreated, TicketUpdated
 from ticketing_common.messaging import RetryLater
@@ -24,6 +24,9 @@ async def apply_event_definition(
         raise RetryLater(f"event {event.event_id} v{event.version} after v{current}")
     if decision is VersionDecision.IGNORE:
         log.info("stale event definition ignored", extra={"event_id": event.event_id})
+        if event.status == "cancelled":
+            # A redelivery finishes a cancellation a crash or a payment interrupted.
+            await cancel_event_orders(uow, event.event_id, now)
         return
     # Inventory first, version last: a crash in between re-applies everything (idempotent).
     started = time.monotonic()

@@ -2,8 +2,8 @@
 
 Settling first marks the order `settling` (`Order.start_settling`), so a racing cancel
 cannot slip between turning the hold into a sale and completing the order. If the hold
-was lost meanwhile (it expired and someone else took the units), the order is cancelled
-instead and payments refunds.
+was lost meanwhile (it expired and someone else took the units), or its event was
+cancelled, the order is cancelled instead and payments refunds.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from orders.domain.keys import sign_ticket_key
+from orders.domain.key_ring import KeyRing
 from orders.domain.order import Order, ticket_slots
 from orders.domain.order_parts import IssuedTicket
+from orders.domain.signed_keys import TicketClaims
 from orders.domain.units import unit_ids
 from orders.handlers.ga_claims import sell_units
+from orders.handlers.lifecycle import cancel_order
 from orders.handlers.order_changes import announce_order_change, release_inventory
 from orders.handlers.ports import OrdersUnit
 from ticketing_common.messaging import RetryLater
@@ -33,12 +35,16 @@ async def _sell_hold(uow: OrdersUnit, order: Order, now: datetime) -> list[tuple
     return await sell_units(uow.counters, order, now)
 
 
-def issue_tickets(key_secret: bytes, order: Order) -> list[IssuedTicket]:
+def issue_tickets(keys: KeyRing, order: Order, ends_at: datetime | None) -> list[IssuedTicket]:
+    """One ticket per slot, each with its Ed25519-signed key (`ends_at`: the event's)."""
     tickets = []
+    listing_id = order.listing.id if order.listing else None
     for type_id, seat_id in ticket_slots(order):
         ticket_id = str(ObjectId())
-        key = sign_ticket_key(key_secret, ticket_id, order.signing_event_id)
-        tickets.append(IssuedTicket(ticket_id, key, type_id, seat_id))
+        claims = TicketClaims(
+            ticket_id, order.id, order.event_id, listing_id, type_id, seat_id, ends_at
+        )
+        tickets.append(IssuedTicket(ticket_id, keys.sign(claims), type_id, seat_id))
     return tickets
 
 
@@ -49,11 +55,18 @@ async def settle_payment(uow: OrdersUnit, order_id: str, payment_id: str, now: d
         raise RetryLater(f"order {order_id} not stored yet")
     if not order.pending:
         return
+    show = await uow.catalog.event(order.event_id) if order.event_id else None
+    if show is not None and show.status == "cancelled" and not order.settling:
+        # Paid as its event was being cancelled: no tickets, and payments refunds. (One
+        # already being settled completes, then the cancellation's retry ends it.)
+        await cancel_order(uow, order_id, "event_cancelled", now)
+        return
     settling = order.start_settling(payment_id)
     if settling is not order and not await uow.orders.replace_if_unchanged(order, settling):
         raise RetryLater("order changed while settling")
     if (sold := await _sell_hold(uow, settling, now)) is not None:
-        done, event = settling.complete(issue_tickets(uow.key_secret, settling))
+        tickets = issue_tickets(uow.ticket_keys, settling, show.ends_at if show else None)
+        done, event = settling.complete(tickets)
         await uow.orders.replace_if_unchanged(settling, done, event)
         for shard, n in sold:
             await uow.counters.fold(shard, settling.id, n)

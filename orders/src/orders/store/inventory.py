@@ -103,8 +103,8 @@ class InventoryStore:
 
     async def listing(self, ticket_id: str) -> Listing | None:
         doc = await self.units.find_one({"_id": listing_unit_id(ticket_id)})
-        if doc is None:
-            return None
+        if doc is None or doc.get("withdrawn"):
+            return None  # a withdrawn listing is gone for buyers
         return Listing(
             id=doc["ticketId"],
             title=doc["title"],

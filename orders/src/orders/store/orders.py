@@ -115,11 +115,10 @@ class OrderStore:
         orders = [order_from_document(d) async for d in cursor.skip(skip).limit(limit)]
         return orders, await self.orders.count_documents(query)
 
-    async def pending_of_event(self, event_id: str) -> list[str]:
-        cursor = self.orders.find(
-            {"eventId": event_id, "status": {"$in": list(PENDING)}}, {"_id": 1}
-        )
-        return [doc["_id"] async for doc in cursor]
+    async def live_of_event(self, event_id: str) -> list[str]:
+        """Ids of the event's orders not cancelled: pending and complete ones."""
+        query = {"eventId": event_id, "status": {"$in": [*PENDING, "complete"]}}
+        return [doc["_id"] async for doc in self.orders.find(query, {"_id": 1})]
 
     async def replace_if_unchanged(self, before: Order, after: Order, *events: Event) -> bool:
         """Write `after` only if the stored order is still `before` (same version and settling)."""

@@ -11,6 +11,8 @@ re-applied event changes nothing twice. Live hold state (`holds`, `status`,
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -20,10 +22,12 @@ from orders.domain.shards import rebalance, shard_count, shard_id
 from orders.domain.units import listing_unit_id
 from orders.store.counter_expressions import free_at_least
 from orders.store.counters import CounterStore
+from orders.store.inventory import free_unit
 from orders.store.seat_map import FREE, SeatMapStore
 from ticketing_common.events import (
     EventCreated,
     EventUpdated,
+    TicketCancelled,
     TicketCreated,
     TicketUpdated,
     utc_now,
@@ -31,6 +35,8 @@ from ticketing_common.events import (
 from ticketing_common.mongo import Document
 
 REBALANCE_ATTEMPTS = 10
+# A withdrawn listing's unit once no order holds it: no hold matches it ever again.
+WITHDRAWN = "withdrawn"
 
 
 class ReplicaStore:
@@ -115,3 +121,27 @@ class ReplicaStore:
     async def listing_version(self, ticket_id: str) -> int | None:
         doc = await self.units.find_one({"_id": listing_unit_id(ticket_id)}, {"version": 1})
         return int(doc["version"]) if doc else None
+
+    async def withdraw_listing(self, event: TicketCancelled) -> None:
+        """Flag the listing withdrawn at this version: holds are refused from now on."""
+        await self.units.update_one(
+            {"_id": listing_unit_id(event.ticket_id), "version": {"$lt": event.version}},
+            {"$set": {"withdrawn": True, "version": event.version}},
+        )
+
+    async def retire_listing(self, ticket_id: str, now: datetime) -> str | None:
+        """Take a withdrawn listing off sale for good if nothing holds it (free, or held
+        with an expired hold) → None; else the id of the order holding it."""
+        unit = listing_unit_id(ticket_id)
+        retire = {"status": WITHDRAWN, "orderId": None, "holdExpiresAt": None}
+        result = await self.units.update_one(
+            {"_id": unit, "withdrawn": True, **free_unit(now)},
+            {"$set": retire, "$unset": {"claimedAt": ""}},
+        )
+        if result.matched_count:
+            return None
+        doc = await self.units.find_one({"_id": unit}, {"status": 1, "orderId": 1})
+        if doc is None or doc.get("status") == WITHDRAWN:
+            return None
+        holder = doc.get("orderId")
+        return str(holder) if holder else None

@@ -116,12 +116,16 @@ async def test_payment_completes_issues_keys_and_check_in_marks_them_used(
         key = done["tickets"][0]["key"]
         verify = "/api/orders/verify"
         assert (await stranger.post(verify, json={"key": key})).status_code == 403
-        assert (await organizer.post(verify, json={"key": key})).json() == {"result": "valid"}
-        assert (await organizer.post(verify, json={"key": key})).json() == {
-            "result": "already_used"
-        }
+        valid = (await organizer.post(verify, json={"key": key})).json()
+        assert (valid["result"], valid["message"]) == ("valid", "Valid ticket: checked in")
+        assert (valid["ticketId"], valid["ticketTypeId"]) == (done["tickets"][0]["id"], "ga")
+        again = (await organizer.post(verify, json={"key": key})).json()
+        assert again["result"] == "already_used"
+        assert again["usedAt"] is not None
+        assert valid["usedAt"] is None
         forged = key[:-2] + ("AA" if not key.endswith("AA") else "BB")
-        assert (await organizer.post(verify, json={"key": forged})).json() == {"result": "invalid"}
+        refused = (await organizer.post(verify, json={"key": forged})).json()
+        assert (refused["result"], refused["ticketId"]) == ("invalid", None)
         # A redelivered payment changes nothing.
         await catalog.publisher.publish(payment.model_copy(update={"id": "other"}))
         await asyncio.sleep(0.5)

@@ -70,7 +70,7 @@ async def test_no_query_of_the_store_sees_a_fence(store: OrderStore) -> None:
 
     assert await store.get("ghost") is None
     assert await store.of_user("buyer", 0, 10) == ([], 0)
-    assert await store.pending_of_event("e1") == []
+    assert await store.live_of_event("e1") == []
     cancelled, event = ghost.cancel("expired", NOW)
     assert not await store.replace_if_unchanged(ghost, cancelled, event)
     assert await store.order_with_ticket("t1") is None

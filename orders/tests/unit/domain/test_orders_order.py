@@ -14,6 +14,7 @@ from orders.domain import (
 )
 from orders.domain.order import Order, owned_order, ticket_slots
 from orders.domain.order_parts import IssuedTicket, Line, ListingRef
+from ticketing_common.events import CancelReason
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -60,12 +61,30 @@ def test_listing_order_carries_the_ticket() -> None:
     assert ticket_slots(resale) == [(None, None)]
 
 
-def test_a_buyer_cannot_cancel_a_completed_order_and_for_the_system_it_is_a_no_op() -> None:
+def test_a_buyer_cannot_cancel_a_completed_order_and_expiry_leaves_it() -> None:
     done = order(status="complete", version=3)
     with pytest.raises(OrderAlreadyComplete, match="Cannot cancel a completed order"):
         done.cancel("cancelled_by_buyer", NOW, by_buyer=True)
     assert done.cancel("expired", NOW) == (done, None)
-    assert done.cancel("event_cancelled", NOW) == (done, None)
+
+
+@pytest.mark.parametrize("reason", ["event_cancelled", "listing_withdrawn"])
+def test_a_completed_order_ends_when_what_it_bought_is_gone(reason: CancelReason) -> None:
+    done = order(status="complete", version=3)
+
+    cancelled, event = done.cancel(reason, NOW)
+
+    assert (cancelled.status, cancelled.version, cancelled.cancel_reason) == (
+        "cancelled",
+        4,
+        reason,
+    )
+    assert event is not None
+    assert (event.reason, event.was_paid, event.version) == (reason, True, 4)
+    assert cancelled.cancel(reason, NOW) == (cancelled, None)  # a redelivery
+    pending_event = order().cancel(reason, NOW)[1]
+    assert pending_event is not None
+    assert not pending_event.was_paid
 
 
 def test_an_order_being_paid_stays_with_its_payment() -> None:
@@ -110,6 +129,8 @@ def test_settling_then_completing_issues_the_tickets() -> None:
         tickets,
     )
     assert event.ticket_ids == ["t1", "t2"]
+    # The keys travel with the event (the buyer's mail carries the tickets).
+    assert [(t.id, t.key) for t in event.tickets] == [(t.id, t.key) for t in tickets]
 
 
 def test_only_a_pending_order_being_settled_completes_or_loses_its_hold() -> None:

@@ -13,8 +13,9 @@ from orders_fakes import NOW, FakeUnit, general_type, seated_type
 from orders.domain import OrderAlreadyComplete, OrderNotFound, PaymentInProgress
 from orders.domain.order import Order
 from orders.domain.units import seat_unit_id
+from orders.handlers.event_cancellation import cancel_event_orders
 from orders.handlers.holds import hold_general
-from orders.handlers.lifecycle import cancel_event_orders, cancel_order, expire_order
+from orders.handlers.lifecycle import cancel_order, expire_order
 from orders.handlers.seats import hold_seats
 from ticketing_common.events import OrderCancelled
 from ticketing_common.messaging import RetryLater
@@ -60,7 +61,7 @@ async def test_someone_elses_order_cannot_be_cancelled_and_reads_as_missing() ->
     assert (await _stored(uow, order.id)).status == "created"
 
 
-async def test_a_completed_order_is_refused_to_the_buyer_and_left_by_the_system() -> None:
+async def test_a_completed_order_is_refused_to_the_buyer_and_left_by_expiry() -> None:
     uow = FakeUnit()
     order = await _seat_and_general_hold(uow)
     done = replace(order, status="complete", version=1)
@@ -68,7 +69,7 @@ async def test_a_completed_order_is_refused_to_the_buyer_and_left_by_the_system(
 
     with pytest.raises(OrderAlreadyComplete, match="Cannot cancel a completed order"):
         await cancel_order(uow, order.id, "cancelled_by_buyer", NOW, buyer="buyer")
-    assert await cancel_order(uow, order.id, "event_cancelled", NOW) == done
+    assert await cancel_order(uow, order.id, "expired", NOW) == done
 
     assert uow.inventory.unit(seat_unit_id("e1", "A-0"))["status"] == "held"
 
@@ -125,7 +126,7 @@ async def test_expiration_after_expires_at_cancels_and_frees_every_unit() -> Non
     await expire_order(uow, "unknown", NOW)  # an unknown order is logged, not retried
 
 
-async def test_cancelling_the_event_cancels_its_pending_orders_only() -> None:
+async def test_cancelling_the_event_cancels_every_order_paid_ones_included() -> None:
     uow = FakeUnit()
     order = await _seat_and_general_hold(uow)
     other = (await hold_general(uow, "buyer", "e1", {"ga": 1}, NOW)).order
@@ -135,8 +136,37 @@ async def test_cancelling_the_event_cancels_its_pending_orders_only() -> None:
     await cancel_event_orders(uow, "e1", NOW)
 
     assert (await _stored(uow, order.id)).cancel_reason == "event_cancelled"
-    assert await _stored(uow, other.id) == done
-    assert [o.status for o in uow.orders.stored.values()].count("cancelled") == 2
+    paid = await _stored(uow, other.id)
+    assert (paid.status, paid.cancel_reason, paid.version) == ("cancelled", "event_cancelled", 2)
+    assert [o.status for o in uow.orders.stored.values()] == ["cancelled"] * 3
+    last = uow.orders.recorded[other.id][-1]
+    assert isinstance(last, OrderCancelled)
+    assert (last.reason, last.was_paid) == ("event_cancelled", True)
+    unpaid = uow.orders.recorded[order.id][-1]
+    assert isinstance(unpaid, OrderCancelled)
+    assert not unpaid.was_paid
+    assert uow.inventory.unit(seat_unit_id("e1", "A-0"))["status"] == "available"
+    assert uow.availability.changes[-1] == ("e1", None)
+
+    events_before = sum(len(e) for e in uow.orders.recorded.values())
+    await cancel_event_orders(uow, "e1", NOW)  # a redelivery: nothing twice
+    assert sum(len(e) for e in uow.orders.recorded.values()) == events_before
+
+
+async def test_an_order_being_paid_is_waited_for_then_cancelled() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=10))
+    order = (await hold_general(uow, "buyer", "e1", {"ga": 1}, NOW)).order
+    paying = order.start_settling("p1")
+    await uow.orders.replace_if_unchanged(order, paying)
+
+    with pytest.raises(RetryLater):
+        await cancel_event_orders(uow, "e1", NOW)
+    assert (await _stored(uow, order.id)).status == "created"
+
+    await uow.orders.replace_if_unchanged(paying, paying.complete([])[0])
+    await cancel_event_orders(uow, "e1", NOW)
+    assert (await _stored(uow, order.id)).status == "cancelled"
 
 
 async def test_a_cancel_that_loses_a_race_decides_again_on_the_new_version() -> None:

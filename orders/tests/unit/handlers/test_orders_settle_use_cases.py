@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from orders_fakes import NOW, FakeUnit, general_type, seated_type
 
-from orders.domain.keys import read_ticket_key
 from orders.domain.order import Order
+from orders.domain.signed_keys import TicketClaims
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.handlers.holds import hold_general, hold_listing
 from orders.handlers.lifecycle import cancel_order
@@ -37,10 +37,10 @@ async def test_payment_completes_the_order_and_issues_signed_tickets() -> None:
 
     done = await _stored(uow, order.id)
     assert (done.status, done.settling, len(done.tickets)) == ("complete", None, 2)
+    ends_at = uow.catalog.events["e1"].ends_at
     for ticket in done.tickets:
-        parsed = read_ticket_key(uow.key_secret, ticket.key)
-        assert parsed is not None
-        assert (parsed.ticket_id, parsed.event_id) == (ticket.id, "e1")
+        claims = uow.ticket_keys.read(ticket.key)
+        assert claims == TicketClaims(ticket.id, order.id, "e1", None, "ga", None, ends_at)
     completed = uow.orders.recorded[order.id][-1]
     assert isinstance(completed, OrderCompleted)
     assert completed.ticket_ids == [t.id for t in done.tickets]
@@ -61,9 +61,9 @@ async def test_a_listing_sale_is_signed_for_the_listing() -> None:
     await settle_payment(uow, order.id, "p1", NOW)
 
     (ticket,) = (await _stored(uow, order.id)).tickets
-    parsed = read_ticket_key(uow.key_secret, ticket.key)
-    assert parsed is not None
-    assert parsed.event_id == "listing-t1"
+    claims = uow.ticket_keys.read(ticket.key)
+    assert claims == TicketClaims(ticket.id, order.id, None, "t1")
+    assert claims.signing_event_id == "listing-t1"
     assert uow.inventory.unit(listing_unit_id("t1"))["status"] == "sold"
 
 

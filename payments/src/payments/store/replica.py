@@ -30,6 +30,7 @@ def replica_of(doc: Document) -> OrderReplica:
         currency=doc["currency"],
         version=doc["version"],
         expires_at=doc.get("expiresAt"),
+        cancel_reason=doc.get("cancelReason"),
     )
 
 

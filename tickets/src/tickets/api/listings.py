@@ -15,7 +15,12 @@ from ticketing_common.schemas import CamelModel
 from tickets.api.deps import CatalogDep, Price
 from tickets.api.text import trimmed
 from tickets.domain.listings import TITLE_MAX, Listing
-from tickets.handlers.listings import create_listing, get_listing, update_listing
+from tickets.handlers.listings import (
+    create_listing,
+    get_listing,
+    update_listing,
+    withdraw_listing,
+)
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 
@@ -97,3 +102,10 @@ async def update(
         _expected_version(body, if_match),
     )
     return ListingOut.of(listing)
+
+
+@router.delete("/{listing_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def withdraw(listing_id: str, user: CurrentUser, catalog: CatalogDep) -> Response:
+    """The seller withdraws a listing no order holds (then it is gone: 404 everywhere)."""
+    await withdraw_listing(catalog, listing_id, user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

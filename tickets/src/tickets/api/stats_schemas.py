@@ -16,12 +16,14 @@ class TypeStatsOut(CamelModel):
     held: int
     revenue: float
     remaining: int
+    refunded: int  # sold, then refunded: the event was cancelled
 
 
 class TotalsOut(CamelModel):
     sold: int
     revenue: float
     remaining: int
+    refunded: int
 
 
 class StatsOut(CamelModel):
@@ -45,10 +47,14 @@ class StatsOut(CamelModel):
                     held=t.held,
                     revenue=to_major(t.revenue),
                     remaining=t.remaining,
+                    refunded=t.refunded,
                 )
                 for t in stats.ticket_types
             ],
             totals=TotalsOut(
-                sold=stats.sold, revenue=to_major(stats.revenue), remaining=stats.remaining
+                sold=stats.sold,
+                revenue=to_major(stats.revenue),
+                remaining=stats.remaining,
+                refunded=stats.refunded,
             ),
         )

@@ -4,6 +4,8 @@ Only the seller edits a listing, never while an order holds it (`order_id` set),
 with a version check when the seller sends one. Every change that other services
 replicate (price, title, lock) bumps `version` and records a `ticket.updated`, so
 replicas that apply updates in version order never wait on a version they will not see.
+The seller may withdraw a listing no order holds: its last version, `ticket.cancelled`;
+a withdrawn listing is kept (order events may still name it) but is gone for everyone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ticketing_common.domain_errors import Conflict, Forbidden, RuleViolation
-from ticketing_common.events import Event, TicketCreated, TicketUpdated
+from ticketing_common.events import Event, TicketCancelled, TicketCreated, TicketUpdated
 from tickets.domain.sales import OrderState
 
 TITLE_MAX = 200
@@ -34,6 +36,7 @@ class Listing:
     sold: bool = False
     currency: str = "usd"
     created_at: datetime | None = None
+    withdrawn: bool = False
     # The events this object's changes cause, for the outbox; never stored with the listing.
     outgoing: tuple[Event, ...] = field(default=(), compare=False, repr=False)
 
@@ -71,6 +74,17 @@ class Listing:
         if expected_version is not None and expected_version != self.version:
             raise ListingChanged()
 
+    def withdrawn_by(self, user_id: str) -> Listing:
+        """The listing withdrawn by its seller, recording `ticket.cancelled`; never while an
+        order holds or bought it."""
+        if user_id != self.user_id:
+            raise Forbidden("Only the seller may withdraw this ticket")
+        if self.order_id is not None or self.sold:
+            raise RuleViolation("Cannot withdraw a reserved ticket")
+        withdrawn = replace(self, withdrawn=True, version=self.version + 1)
+        event = TicketCancelled(**withdrawn._event_fields())
+        return replace(withdrawn, outgoing=(*self.outgoing, event))
+
     def edited(self, user_id: str, title: str, price: int, expected_version: int | None) -> Listing:
         """The listing repriced / retitled by its seller."""
         self.check_editable(user_id, expected_version)
@@ -83,6 +97,9 @@ class Listing:
     ) -> Listing | None:
         """What the catalog's record of an order in `state` (paying `price`) does to this
         listing."""
+        if self.withdrawn or state == "refunded":
+            # Withdrawn: orders ends any order of it; a refund leaves a sale's record as is.
+            return None
         if state == "created":
             return self.locked_by(order_id, price)
         if state == "cancelled":

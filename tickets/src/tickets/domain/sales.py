@@ -3,8 +3,10 @@
 Orders is the authority on holds; the catalog keeps one record per order from
 `order.created` / `order.cancelled` / `order.completed` and derives sold and held
 units from them. Events may arrive twice or out of order: a record only moves
-forward (created -> cancelled | completed), and a terminal record stays terminal,
-so a late `order.created` after its `order.cancelled` holds nothing.
+forward (created -> cancelled | completed -> refunded), and an ended record stays
+ended, so a late `order.created` after its `order.cancelled` holds nothing. A paid
+order cancelled afterwards (its event was cancelled: `OrderCancelled.was_paid`) is
+`refunded`: no longer sold, no revenue, counted apart.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-OrderState = Literal["created", "cancelled", "completed"]
-TERMINAL: frozenset[OrderState] = frozenset({"cancelled", "completed"})
+OrderState = Literal["created", "cancelled", "completed", "refunded"]
+ENDED: frozenset[OrderState] = frozenset({"cancelled", "refunded"})
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ def advance(current: OrderRecord | None, incoming: OrderRecord) -> OrderRecord |
     """The record to store after `incoming`, or None when it changes nothing."""
     if current is None:
         return incoming
-    if current.state in TERMINAL or incoming.state == "created":
+    if current.state in ENDED or incoming.state == "created":
         return None
+    if current.state == "completed" and incoming.state != "refunded":
+        return None  # a sale ends only by a refund
     # A cancellation keeps what the hold covered, in case the cancel event lacks lines.
     lines = incoming.lines or current.lines
     return OrderRecord(
@@ -61,6 +65,7 @@ class TypeSales:
     sold: int = 0
     held: int = 0
     revenue: int = 0  # minor units
+    refunded: int = 0  # units sold, then refunded (the event was cancelled)
 
 
 @dataclass
@@ -82,6 +87,10 @@ def tally(records: Iterable[OrderRecord], now: datetime) -> Sales:
     sales = Sales()
     for record in records:
         if record.state == "cancelled":
+            continue
+        if record.state == "refunded":
+            for line in record.lines:
+                sales.by_type.setdefault(line.ticket_type_id, TypeSales()).refunded += line.quantity
             continue
         if record.state == "created" and record.expires_at and record.expires_at <= now:
             continue

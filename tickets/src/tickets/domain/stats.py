@@ -1,4 +1,5 @@
-"""An organizer's view of sales: per ticket type, sold, held, revenue and remaining."""
+"""An organizer's view of sales: per ticket type, sold, held, revenue, remaining, and
+refunded (sold, then refunded when the event was cancelled)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class TypeStats:
     held: int
     revenue: int
     remaining: int
+    refunded: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class ShowStats:
     def remaining(self) -> int:
         return sum(t.remaining for t in self.ticket_types)
 
+    @property
+    def refunded(self) -> int:
+        return sum(t.refunded for t in self.ticket_types)
+
     @classmethod
     def of(
         cls, event_id: str, currency: str, ticket_types: Iterable[TicketType], sales: Sales
@@ -57,6 +63,7 @@ class ShowStats:
                     figures.revenue,
                     # Unexpired holds may still turn into sales, so they are not remaining.
                     max(0, ticket_type.quantity - figures.sold - figures.held),
+                    figures.refunded,
                 )
             )
         return cls(event_id, currency, tuple(types))

@@ -1,4 +1,4 @@
-"""Use cases of resale listings: list a ticket, read it, edit it."""
+"""Use cases of resale listings: list a ticket, read it, edit it, withdraw it."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ async def create_listing(
 
 async def get_listing(stores: Stores, listing_id: str) -> Listing:
     listing = await stores.listings.get(listing_id)
-    if listing is None:
-        raise NotFound("Ticket not found")
+    if listing is None or listing.withdrawn:
+        raise NotFound("Ticket not found")  # a withdrawn listing is gone: read, edit, buy
     return listing
 
 
@@ -57,3 +57,22 @@ async def update_listing(
             latest.check_editable(user_id, current.version)
         raise
     return edited
+
+
+async def withdraw_listing(uow: UnitOfWork, listing_id: str, user_id: str) -> Listing:
+    """Withdraw a listing no order holds; an order's lock that wins the race between read
+    and write makes it the reserved-ticket 400, never a withdrawn held listing."""
+    current = await get_listing(uow, listing_id)
+    withdrawn = current.withdrawn_by(user_id)
+
+    async def save(tx: Transaction) -> None:
+        if not await tx.listings.replace_if_version(withdrawn, current.version):
+            raise ListingChanged()
+        await tx.record(withdrawn.outgoing)
+
+    try:
+        await uow.commit(save)
+    except ListingChanged:
+        (await get_listing(uow, listing_id)).withdrawn_by(user_id)  # why, if it can say
+        raise
+    return withdrawn

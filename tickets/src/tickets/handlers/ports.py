@@ -53,7 +53,8 @@ class OrderRecords(Protocol):
         ...
 
     async def for_event(self, event_id: str) -> list[OrderRecord]:
-        """The live and completed orders of a show (what counts as sold or held)."""
+        """The live, completed and refunded orders of a show (what counts as sold, held
+        or refunded)."""
         ...
 
 

@@ -25,6 +25,7 @@ def to_document(listing: Listing) -> Document:
         "orderId": listing.order_id,
         "sold": listing.sold,
         "createdAt": listing.created_at,
+        "withdrawn": listing.withdrawn,
     }
 
 
@@ -39,6 +40,7 @@ def from_document(doc: Document) -> Listing:
         sold=doc.get("sold", False),
         currency=doc.get("currency", "usd"),
         created_at=doc.get("createdAt"),
+        withdrawn=doc.get("withdrawn", False),
     )
 
 
@@ -68,7 +70,7 @@ class ListingStore(MongoStore):
         return result.matched_count == 1
 
     async def list_available(self, skip: int, limit: int) -> tuple[list[Listing], int]:
-        query: dict[str, Any] = {"orderId": None}
+        query: dict[str, Any] = {"orderId": None, "withdrawn": {"$ne": True}}
         total = await self.collection.count_documents(query)
         cursor = self.collection.find(query).sort(NEWEST_FIRST).skip(skip).limit(limit)
         return [from_document(doc) async for doc in cursor], total

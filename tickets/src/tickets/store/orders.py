@@ -68,6 +68,6 @@ class OrderRecordStore(MongoStore):
         await self.collection.bulk_write(writes, ordered=False, session=self.session)
 
     async def for_event(self, event_id: str) -> list[OrderRecord]:
-        """Every live or completed order of a show; cancelled ones add nothing to sales."""
-        query = {"eventId": event_id, "state": {"$in": ["created", "completed"]}}
+        """Every live, completed or refunded order of a show; cancelled ones add nothing."""
+        query = {"eventId": event_id, "state": {"$in": ["created", "completed", "refunded"]}}
         return [from_document(doc) async for doc in self.collection.find(query)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ticketing_common.domain_errors import Conflict, Forbidden, RuleViolation
+from ticketing_common.events import TicketCancelled
 from tickets.domain.listings import Listing
 
 
@@ -50,3 +51,25 @@ def test_a_hold_at_the_current_price_only_locks() -> None:
     sold_elsewhere = Listing("l2", "Ticket", 100, "seller").after_order("o2", "completed", 700)
     assert sold_elsewhere is not None
     assert (sold_elsewhere.sold, sold_elsewhere.price) == (True, 700)
+
+
+def test_only_the_seller_withdraws_a_listing_no_order_holds() -> None:
+    listing = Listing("l1", "Ticket", 2000, "seller", version=2)
+    with pytest.raises(Forbidden, match="Only the seller may withdraw"):
+        listing.withdrawn_by("someone-else")
+    locked = listing.locked_by("o1")
+    assert locked is not None
+    with pytest.raises(RuleViolation, match="Cannot withdraw a reserved ticket"):
+        locked.withdrawn_by("seller")
+    with pytest.raises(RuleViolation, match="Cannot withdraw a reserved ticket"):
+        Listing("l2", "Ticket", 2000, "seller", sold=True).withdrawn_by("seller")
+
+    withdrawn = listing.withdrawn_by("seller")
+
+    assert (withdrawn.withdrawn, withdrawn.version) == (True, 3)
+    (event,) = withdrawn.outgoing
+    assert isinstance(event, TicketCancelled)
+    assert (event.ticket_id, event.version, event.user_id) == ("l1", 3, "seller")
+    # Orders ends any order of a withdrawn listing: the catalog's record locks nothing.
+    assert withdrawn.after_order("o1", "created") is None
+    assert withdrawn.after_order("o1", "completed") is None
