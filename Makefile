@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SERVICES := $(patsubst %/pyproject.toml,%,$(wildcard auth/pyproject.toml tickets/pyproject.toml orders/pyproject.toml expiration/pyproject.toml payments/pyproject.toml client/pyproject.toml))
+SERVICES := $(patsubst %/pyproject.toml,%,$(wildcard auth/pyproject.toml tickets/pyproject.toml orders/pyproject.toml expiration/pyproject.toml payments/pyproject.toml notifications/pyproject.toml client/pyproject.toml))
 PACKAGES := ticketing_common $(SERVICES)
 STAMP := $(VENV)/.installed
 

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
 K8S = INFRA / "k8s"
 PROFILES = ("dev", "prod")
-SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "client")
+SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "notifications", "client")
 Doc = dict[str, Any]
 
 

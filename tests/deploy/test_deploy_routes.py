@@ -12,7 +12,7 @@ import pytest
 from deploy_manifests import INFRA, PROFILES, Doc, compose, named, of_kind, tool
 
 CADDYFILE = INFRA / "Caddyfile"
-UPSTREAMS = ("AUTH", "TICKETS", "ORDERS", "PAYMENTS", "CLIENT")
+UPSTREAMS = ("AUTH", "TICKETS", "ORDERS", "PAYMENTS", "NOTIFICATIONS", "CLIENT")
 
 
 def caddy_routes() -> dict[str, str]:

@@ -24,9 +24,9 @@ def _services(parts: list[Part]) -> list[Part]:
 def test_cluster_ports_are_distinct_and_clear_of_the_single_node_defaults(replicas: int) -> None:
     defaults = StackSettings()
     single = {defaults.gateway_port, defaults.mongo_port, defaults.nats_port, defaults.stripe_port}
-    single |= {defaults.service_port(service) for service in SERVICES}
+    single |= {defaults.smtp_port} | {defaults.service_port(service) for service in SERVICES}
     ports = cluster_ports(defaults.cluster_port_base, replicas)
-    assert len(ports) == len(set(ports)) == 3 + 9 + 6 * replicas
+    assert len(ports) == len(set(ports)) == 4 + 9 + len(SERVICES) * replicas
     assert not single & set(ports)
 
 

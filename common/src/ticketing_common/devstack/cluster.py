@@ -5,9 +5,10 @@ every service, one SecantusDB (production runs a MongoDB replica set), localstri
 and Caddy balancing across the replicas with health checks (`infra/Caddyfile`).
 
 Every port is `cluster_port_base` (B) plus an offset, clear of the single-node ports:
-gateway B+80, mongo B+17, stripe B+20, NATS node n clients B+420+n, routes B+620+n,
-monitoring B+820+n, and replica r of a service B+100*r plus the service's digit of
-the single-node ports (client 0, auth 1, tickets 2, orders 3, expiration 4, payments 5).
+gateway B+80, mongo B+17, stripe B+20, the dev mailbox B+25, NATS node n clients B+420+n,
+routes B+620+n, monitoring B+820+n, and replica r of a service B+100*r plus the service's
+digit of the single-node ports (client 0, auth 1, tickets 2, orders 3, expiration 4,
+payments 5, notifications 6).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ticketing_common.devstack.parts import (
     data_dir,
     gateway_part,
     installed_services,
+    mailbox_part,
     mongo_part,
     service_env,
     service_part,
@@ -37,8 +39,16 @@ from ticketing_common.devstack.settings import StackSettings
 from ticketing_common.devstack.supervisor import PortInUse
 
 PORT_SETTING = "CLUSTER_PORT_BASE"
-SERVICE_DIGIT = {"client": 0, "auth": 1, "tickets": 2, "orders": 3, "expiration": 4, "payments": 5}
-GATEWAY_OFFSET, MONGO_OFFSET, STRIPE_OFFSET = 80, 17, 20
+SERVICE_DIGIT = {
+    "client": 0,
+    "auth": 1,
+    "tickets": 2,
+    "orders": 3,
+    "expiration": 4,
+    "payments": 5,
+    "notifications": 6,
+}
+GATEWAY_OFFSET, MONGO_OFFSET, STRIPE_OFFSET, SMTP_OFFSET = 80, 17, 20, 25
 
 
 def replica_port(base: int, service: str, replica: int) -> int:
@@ -54,6 +64,7 @@ def cluster_settings(settings: StackSettings) -> StackSettings:
             "gateway_port": base + GATEWAY_OFFSET,
             "mongo_port": base + MONGO_OFFSET,
             "stripe_port": base + STRIPE_OFFSET,
+            "smtp_port": base + SMTP_OFFSET,
         }
     )
 
@@ -65,6 +76,7 @@ def cluster_stack(settings: StackSettings) -> tuple[StackSettings, list[Part]]:
     parts = [mongo_part(stack, PORT_SETTING)]
     parts += nats_cluster_parts(nodes, stack.host, data_dir(stack))
     parts.append(stripe_part(stack, PORT_SETTING))
+    parts += mailbox_part(stack, PORT_SETTING)
     parts += replica_parts(stack, nodes)
     base, replicas = settings.cluster_port_base, range(1, settings.cluster_replicas + 1)
     upstreams = {s: [replica_port(base, s, r) for r in replicas] for s in SERVICES}
@@ -93,7 +105,7 @@ def cluster_ports(base: int, replicas: int) -> list[int]:
     """Every port the cluster listens on, the NATS client and route ports included."""
     services = [replica_port(base, s, r) for s in SERVICES for r in range(1, replicas + 1)]
     nats = [p for n in nats_nodes(base) for p in (n.client_port, n.route_port, n.monitor_port)]
-    fixed = [base + GATEWAY_OFFSET, base + MONGO_OFFSET, base + STRIPE_OFFSET]
+    fixed = [base + GATEWAY_OFFSET, base + MONGO_OFFSET, base + STRIPE_OFFSET, base + SMTP_OFFSET]
     return fixed + nats + services
 
 

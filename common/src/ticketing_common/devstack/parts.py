@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
-import secrets
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# `dev_secret` is also read from here (the benchmarks preload with the stack's keys).
+from ticketing_common.devstack.secret_files import dev_secret as dev_secret
+from ticketing_common.devstack.secret_files import random_seed
 from ticketing_common.devstack.settings import StackSettings
 
-SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "client")
+SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "notifications", "client")
 GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
@@ -43,18 +45,6 @@ def _has_main(service: str) -> bool:
         return importlib.util.find_spec(f"{service}.main") is not None
     except ModuleNotFoundError:
         return False
-
-
-def dev_secret(settings: StackSettings, name: str) -> str:
-    """A development secret, kept under the data directory so it survives restarts."""
-    if settings.in_memory:
-        return secrets.token_urlsafe(48)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = settings.data_dir / f"dev-{name}"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
 
 
 def build_parts(settings: StackSettings) -> list[Part]:
@@ -127,15 +117,27 @@ def service_env(settings: StackSettings, nats_url: str, stream_replicas: int) ->
         "NATS_STREAM_REPLICAS": str(stream_replicas),
         "JWT_KEY": dev_secret(settings, "jwt-key"),
         "TICKET_KEY_SECRET": dev_secret(settings, "ticket-key-secret"),
+        "TICKET_SIGNING_KEY": dev_secret(settings, "ticket-signing-key", random_seed),
+        "TICKET_SIGNING_KEY_ID": "dev-1",
         "STRIPE_WEBHOOK_SECRET": dev_secret(settings, "stripe-webhook-secret"),
         "LOG_LEVEL": settings.log_level,
         "STRIPE_API_BASE": settings.stripe_url,
         "STRIPE_SECRET_KEY": "sk_test_embedded",
         "API_BASE_URL": f"http://{settings.host}:{settings.gateway_port}",
+        **{"SMTP_HOST": settings.host, "SMTP_PORT": str(settings.smtp_port), "DEV_MAILBOX": "true"},
         # The gateway (and the web client calling the API) run on this host.
         "TRUSTED_PROXIES": settings.host,
         **settings.extra_env,
     }
+
+
+def mailbox_part(settings: StackSettings, port_setting: str = "SMTP_PORT") -> list[Part]:
+    """The dev SMTP server the services' mail goes to (`notifications.dev_mailbox`)."""
+    if "notifications" not in installed_services():
+        return []
+    env = {**service_env(settings, settings.nats_url, 1), "MONGO_DB": "notifications"}
+    command = [sys.executable, "-m", "notifications.dev_mailbox"]
+    return [Part("mailbox (aiosmtpd)", command, settings.smtp_port, port_setting, None, env)]
 
 
 def service_part(
@@ -181,7 +183,7 @@ def gateway_part(
 def application_parts(settings: StackSettings) -> list[Part]:
     """Every installed service, then the gateway in front of them."""
     env = service_env(settings, settings.nats_url, stream_replicas=1)
-    parts = [
+    parts = mailbox_part(settings) + [
         service_part(s, s, settings.service_port(s), f"{s.upper()}_PORT", settings.host, env)
         for s in installed_services()
     ]

@@ -26,6 +26,9 @@ class StackSettings(BaseSettings):
     orders_port: int = 3003
     expiration_port: int = 3004
     payments_port: int = 3005
+    notifications_port: int = 3006
+    # The dev mailbox (an SMTP server) the notifications service sends to.
+    smtp_port: int = 2525
     log_level: str = "INFO"
     # `make cluster`: every port of the multi-node topology is this base plus a fixed
     # offset (see devstack/cluster.py), clear of the single-node defaults above.

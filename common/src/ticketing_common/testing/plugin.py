@@ -46,6 +46,8 @@ def _stack_settings(tmp: Path) -> StackSettings:
             "orders",
             "expiration",
             "payments",
+            "notifications",
+            "smtp",
         )
     }
     return StackSettings.model_validate(

@@ -1,0 +1,1 @@
+"""The notifications service: one email per event, through an outbox of mails."""
