@@ -131,6 +131,15 @@ class FakeOrders:
         self.stored[order.id] = replace(order, tickets=used)
         return True
 
+    async def check_in_counts(self, event_id: str) -> tuple[int, int]:
+        tickets = [
+            t
+            for o in self.stored.values()
+            if o.event_id == event_id and o.status == "complete"
+            for t in o.tickets
+        ]
+        return len(tickets), sum(1 for t in tickets if t.used_at is not None)
+
 
 def _unit_is_free(unit: Document, now: datetime) -> bool:
     """Available, or held with an expired hold (as `store.inventory.free_unit`)."""

@@ -45,7 +45,7 @@ STATS = {
         {"id": "t2", "name": "VIP", "price": 80, "quantity": 10, "sold": 1, "held": 0,
          "revenue": 80, "remaining": 9},
     ],
-    "totals": {"sold": 4, "revenue": 141.5, "remaining": 104, "checkedIn": 1},
+    "totals": {"sold": 4, "revenue": 141.5, "remaining": 104},
     "salesOverTime": [
         {"at": "2031-04-01T10:00:00Z", "sold": 1},
         {"at": "2031-04-02T10:00:00Z", "sold": 3},
@@ -97,6 +97,11 @@ def fake_catalog(catalog: Catalog) -> FastAPI:
     @app.get("/api/events/{event_id}/stats")
     async def stats(event_id: str) -> Response:
         return JSONResponse(catalog.stats)
+
+    @app.get("/api/orders/checkins")
+    async def checkins(request: Request) -> Response:
+        event_id = request.query_params["eventId"]
+        return JSONResponse({"eventId": event_id, "issued": 4, "checkedIn": 1})
 
     @app.patch("/api/events/{event_id}")
     async def edit(event_id: str, request: Request) -> Response:

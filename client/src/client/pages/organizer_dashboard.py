@@ -29,15 +29,27 @@ _EDIT_FIELDS = ("price", "quantity")
 
 
 async def event_figures(request: Request, gateway: Gateway, event: Json) -> EventFigures | None:
-    """The event's statistics; None when the catalog cannot say right now."""
-    path = api_path("/api/events/{}/stats", str(first(event, "id", default="")))
+    """The event's statistics (the catalog's) with its check-ins (orders'); None when the
+    catalog cannot say right now, check-ins unknown when orders cannot."""
+    event_id = str(first(event, "id", default=""))
     try:
-        api = await gateway.get(path, request)
+        api = await gateway.get(api_path("/api/events/{}/stats", event_id), request)
     except ServiceUnavailable:
         return None
     if not api.ok:
         return None
-    return read_stats(api.body, str(first(event, "currency", default="usd")))
+    figures = read_stats(api.body, str(first(event, "currency", default="usd")))
+    figures.checked_in = await checked_in(request, gateway, event_id)
+    return figures
+
+
+async def checked_in(request: Request, gateway: Gateway, event_id: str) -> int | None:
+    try:
+        api = await gateway.get("/api/orders/checkins", request, eventId=event_id)
+    except ServiceUnavailable:
+        return None
+    count = first(api.body, "checkedIn") if api.ok else None
+    return count if isinstance(count, int) else None
 
 
 def _figures_context(event: Json, figures: EventFigures | None) -> dict[str, Any]:

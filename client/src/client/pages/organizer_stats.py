@@ -1,8 +1,9 @@
 """Reading an event's statistics (`GET /api/events/:id/stats`) into what the dashboard shows.
 
-Tolerant of additions the way `client.shapes` is: check-ins and the sales timeline are
-read when the API sends them (`checkedIn`, `salesOverTime: [{at, sold}]`, or close
-variants) and shown as unknown otherwise, so the dashboard never fails on their absence.
+Tolerant of additions the way `client.shapes` is: the sales timeline is read when the
+API sends it (`salesOverTime: [{at, sold}]`) and shown as unknown otherwise, so the
+dashboard never fails on its absence. Check-ins come from orders (`checked_in`, set by
+the dashboard from `GET /api/orders/checkins`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from client.formatting import parse_datetime
 from client.shapes import Json, first
 
-_CHECKED_IN = ("checkedIn", "checkIns", "checkedInCount", "used")
 _TIMELINE = ("salesOverTime", "salesTimeline", "timeline", "sales")
 
 
@@ -95,7 +95,6 @@ def read_stats(body: Any, currency: str = "usd") -> EventFigures:
         types=[_type_figures(t) for t in types if isinstance(t, dict)]
         if isinstance(types, list)
         else [],
-        checked_in=_optional_count(first(body, *_CHECKED_IN, default=first(totals, *_CHECKED_IN))),
         sales=sales_timeline(body),
     )
     figures.revenue = first(

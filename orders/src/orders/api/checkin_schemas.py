@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from orders.handlers.checkin import CheckIn, Verdict
+from orders.handlers.checkin import CheckIn, CheckInFigures, Verdict
 from ticketing_common.schemas import CamelModel
 
 
@@ -68,3 +68,15 @@ class TicketKeyOut(CamelModel):
 
 class TicketKeysOut(CamelModel):
     keys: list[TicketKeyOut]
+
+
+class CheckInsOut(CamelModel):
+    """How the door is doing: tickets issued for the event and checked in so far."""
+
+    event_id: str
+    issued: int
+    checked_in: int
+
+    @classmethod
+    def of(cls, figures: CheckInFigures) -> CheckInsOut:
+        return cls(event_id=figures.event_id, issued=figures.issued, checked_in=figures.checked_in)

@@ -1,15 +1,23 @@
-"""Routes under /api/orders: take a hold, list and read orders, cancel, check in, and
-the public keys of ticket keys."""
+"""Routes under /api/orders: take a hold, list and read orders, cancel, check in (and
+how many are), and the public keys of ticket keys."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
 
-from orders.api.checkin_schemas import TicketKeyOut, TicketKeysOut, VerifyOut, VerifyRequest
+from fastapi import APIRouter, Query, Request, Response, status
+
+from orders.api.checkin_schemas import (
+    CheckInsOut,
+    TicketKeyOut,
+    TicketKeysOut,
+    VerifyOut,
+    VerifyRequest,
+)
 from orders.api.deps import ContextDep
 from orders.api.schemas import HoldRequest, OrderOut
 from orders.domain.order import owned_order
-from orders.handlers.checkin import verify_ticket
+from orders.handlers.checkin import check_in_figures, verify_ticket
 from orders.handlers.holds import Hold, hold_general, hold_listing
 from orders.handlers.lifecycle import cancel_order
 from orders.handlers.seats import hold_seats, hold_together
@@ -61,6 +69,14 @@ async def list_orders(
 @router.post("/verify")
 async def verify(body: VerifyRequest, user: CurrentUser, ctx: ContextDep) -> VerifyOut:
     return VerifyOut.of(await verify_ticket(ctx, body.key, user.id, utc_now()))
+
+
+@router.get("/checkins")
+async def check_ins(
+    user: CurrentUser, ctx: ContextDep, event_id: Annotated[str, Query(alias="eventId")]
+) -> CheckInsOut:
+    """Tickets issued and checked in for an event (its organizer only)."""
+    return CheckInsOut.of(await check_in_figures(ctx, event_id, user.id))
 
 
 @router.get("/ticket-keys")

@@ -18,6 +18,7 @@ from orders.domain.order import Order
 from orders.domain.order_parts import IssuedTicket
 from orders.domain.signed_keys import TicketClaims
 from orders.handlers.ports import OrdersUnit
+from ticketing_common.domain_errors import NotFound
 
 Verdict = Literal["valid", "invalid", "already_used", "cancelled", "expired"]
 
@@ -55,6 +56,24 @@ def _issued_by(order: Order | None, read: TicketClaims | TicketKey) -> bool:
     if isinstance(read, TicketClaims):
         return order.id == read.order_id and order.signing_event_id == read.signing_event_id
     return order.signing_event_id == read.event_id
+
+
+@dataclass(frozen=True)
+class CheckInFigures:
+    event_id: str
+    issued: int
+    checked_in: int
+
+
+async def check_in_figures(uow: OrdersUnit, event_id: str, user_id: str) -> CheckInFigures:
+    """How many of the event's tickets were issued and checked in (its organizer only)."""
+    venue = await _venue(uow, event_id)
+    if venue.organizer_id is None:
+        raise NotFound("Event not found", "eventId")
+    if venue.organizer_id != user_id:
+        raise NotOrganizer()
+    issued, checked_in = await uow.orders.check_in_counts(event_id)
+    return CheckInFigures(event_id, issued, checked_in)
 
 
 async def verify_ticket(uow: OrdersUnit, key: str, user_id: str, now: datetime) -> CheckIn:

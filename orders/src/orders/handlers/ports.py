@@ -78,6 +78,10 @@ class OrderRepository(Protocol):
         """Mark an issued ticket used, once: False if it already was."""
         ...
 
+    async def check_in_counts(self, event_id: str) -> tuple[int, int]:
+        """(tickets issued, tickets checked in) of the event's complete orders."""
+        ...
+
 
 class CatalogReplica(Protocol):
     async def event(self, event_id: str) -> EventInfo | None: ...

@@ -179,6 +179,17 @@ class OrderStore:
         result = await self.orders.update_one(query, {"$set": {"tickets.$.used_at": now}})
         return result.modified_count == 1
 
+    async def check_in_counts(self, event_id: str) -> tuple[int, int]:
+        used = {"$cond": [{"$ifNull": ["$tickets.used_at", False]}, 1, 0]}
+        pipeline: list[Document] = [
+            {"$match": {"eventId": event_id, "status": "complete"}},
+            {"$unwind": "$tickets"},
+            {"$group": {"_id": None, "issued": {"$sum": 1}, "used": {"$sum": used}}},
+        ]
+        async for doc in await self.orders.aggregate(pipeline):
+            return int(doc["issued"]), int(doc["used"])
+        return 0, 0
+
     async def order_with_ticket(self, ticket_id: str) -> Order | None:
         doc = await self.orders.find_one({"tickets.id": ticket_id}, {"pendingEvents": 0})
         return order_from_document(doc) if doc else None

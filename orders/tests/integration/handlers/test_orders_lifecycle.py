@@ -126,6 +126,13 @@ async def test_payment_completes_issues_keys_and_check_in_marks_them_used(
         forged = key[:-2] + ("AA" if not key.endswith("AA") else "BB")
         refused = (await organizer.post(verify, json={"key": forged})).json()
         assert (refused["result"], refused["ticketId"]) == ("invalid", None)
+        # How the door is doing, for the organizer only.
+        door = f"/api/orders/checkins?eventId={event.event_id}"
+        counts = (await organizer.get(door)).json()
+        assert counts == {"eventId": event.event_id, "issued": 2, "checkedIn": 1}
+        assert (await stranger.get(door)).status_code == 403
+        assert (await organizer.get("/api/orders/checkins?eventId=nope")).status_code == 404
+        assert (await organizer.get("/api/orders/checkins")).status_code == 400
         # A redelivered payment changes nothing.
         await catalog.publisher.publish(payment.model_copy(update={"id": "other"}))
         await asyncio.sleep(0.5)
