@@ -38,6 +38,8 @@ class ClientSettings(HttpEdgeSettings):
     @model_validator(mode="after")
     def _stripe_defaults(self) -> ClientSettings:
         base = self.stripe_api_base.rstrip("/")
+        if not self.stripe_publishable_key:  # "" (an unset deployment value) is no key
+            self.stripe_publishable_key = None
         if self.stripe_js_url is None:
             self.stripe_js_url = STRIPE_JS if base == STRIPE_API else f"{base}/js.stripe.com/v3/"
         if self.stripe_publishable_key is None and base != STRIPE_API:

@@ -57,6 +57,8 @@ def test_production_loads_stripes_own_script_and_needs_a_key() -> None:
     settings = ClientSettings()
     assert settings.stripe_js_url == "https://js.stripe.com/v3/"
     assert settings.stripe_publishable_key is None
+    # The deployment's empty value (infra/k8s/base/config.yaml) is no key either.
+    assert ClientSettings(stripe_publishable_key="").stripe_publishable_key is None
     card_form = CardForm.of(settings)
     assert not card_form.enabled
     assert not card_form.test_mode
