@@ -23,9 +23,11 @@ from orders.availability.snapshot import Snapshot
 from orders.domain.counters import (
     HoldEntry,
     ShardClaim,
+    TypeRoom,
     counter_free,
     entry_is_live,
     take_in_order,
+    type_room,
 )
 from orders.domain.errors import OrderIdTaken
 from orders.domain.holds import EventInfo, HoldTimes, SeatMapChanges, TicketType
@@ -290,6 +292,9 @@ class FakeCounters:
 
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
         return {d["_id"]: max(0, self._free(d, now)) for d in self._of_types(event_id, [type_id])}
+
+    async def room_of_type(self, event_id: str, type_id: str, now: datetime) -> TypeRoom:
+        return type_room(self._of_types(event_id, [type_id]), now)
 
     def _pull(self, docs: list[Document], order_id: str) -> None:
         for doc in docs:

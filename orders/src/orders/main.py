@@ -48,6 +48,7 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
             relay,
             ClaimStore(runtime.db),
         )
+        availability.release_listeners.append(container.group_claims.released)
         relay.start()
         sweeper = AbandonedHoldSweeper(
             container,

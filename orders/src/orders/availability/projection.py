@@ -57,8 +57,11 @@ class AvailabilityProjection:
         self._slots: dict[str, _Slot] = {}
         self._subscription: Any = None
         self.feeds = AvailabilityFeeds(self)
-        # Told of every changed event definition (e.g. the hold path's event cache).
+        # Told of every changed event definition (e.g. the hold path's event cache), and
+        # of every change that may free units: a release or a changed definition (e.g.
+        # the group claims' sold-out proofs).
         self.definition_listeners: list[Callable[[str], None]] = []
+        self.release_listeners: list[Callable[[str], None]] = []
 
     def _slot(self, event_id: str) -> _Slot:
         return self._slots.setdefault(event_id, _Slot())
@@ -87,6 +90,9 @@ class AvailabilityProjection:
     def _apply(self, event_id: str, delta: dict[str, Any] | None) -> None:
         if delta is None:
             for listener in self.definition_listeners:
+                listener(event_id)
+        if delta is None or delta.get("op") == "released":
+            for listener in self.release_listeners:
                 listener(event_id)
         slot = self._slots.get(event_id)
         if slot is None:

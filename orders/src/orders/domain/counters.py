@@ -36,6 +36,28 @@ def counter_free(doc: Mapping[str, Any], now: datetime) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class TypeRoom:
+    """What a type's shards have free at a moment, and the earliest moment one of their
+    live entries can come free by itself (its expiry): until then only a write (a
+    release, a bigger quantity) can give a unit back."""
+
+    free: dict[str, int]
+    next_free_at: datetime | None
+
+
+def type_room(shards: Sequence[Mapping[str, Any]], now: datetime) -> TypeRoom:
+    """The room of a type's shard documents at `now`."""
+    expiries = [
+        h[EXPIRES_AT]
+        for doc in shards
+        for h in doc.get("holds", [])
+        if h.get(SOLD) is not True and entry_is_live(h, now)
+    ]
+    free = {doc["_id"]: max(0, counter_free(doc, now)[1]) for doc in shards}
+    return TypeRoom(free, min(expiries, default=None))
+
+
+@dataclass(frozen=True)
 class HoldEntry:
     """A claim of `n` units for an order, as a counter shard keeps it."""
 

@@ -9,12 +9,21 @@ the split path of `ga_claims` on its own. Refusals are decided by what the datab
 reported in those same round trips: a type is refused only when the live holds prove
 there is no room. After a sold-out answer, the next group starts with the read instead
 of a write, so refusing costs a read, not a write.
+
+That read is also a proof that lasts: with no room, a unit can only come free when a
+live entry expires (the read says when: `TypeRoom.next_free_at`) or through a write — a
+release, or a bigger quantity — which every replica hears of as an availability change
+(`released`). Until the first of those, and for at most PROOF_SECONDS (a change
+notification can be lost: core NATS is at most once), the type's holds are refused
+with no round trip at all. So a flash sale's thousands of refusals cost a few reads a
+second; a unit given back is offered again as soon as its release is announced.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -28,6 +37,8 @@ from ticketing_common.batching import Coalescer
 
 # How long a "sold out" answer makes the next group read before it writes.
 SOLD_OUT_MEMORY_SECONDS = 0.5
+# The longest a sold-out proof is believed without a read (a lost release notification).
+PROOF_SECONDS = 1.0
 _rng = random.SystemRandom()
 
 
@@ -42,11 +53,27 @@ Outcome = int | None
 
 
 class GroupClaims:
-    def __init__(self, counters: CounterInventory, max_group: int = 64) -> None:
+    def __init__(
+        self,
+        counters: CounterInventory,
+        max_group: int = 64,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._counters = counters
         self._max_group = max_group
+        self._clock = clock
         self._lines: dict[tuple[str, str], Coalescer[ClaimRequest, Outcome]] = {}
         self._sold_out_at: dict[tuple[str, str], float] = {}
+        # A type proven sold out: until when (clock), and the first expiry of its entries.
+        self._proven: dict[tuple[str, str], tuple[float, datetime | None]] = {}
+        # Releases heard of, by event: a read that a release overtook proves nothing.
+        self._releases: dict[str, int] = {}
+
+    def released(self, event_id: str) -> None:
+        """Units of the event may have come free (a release, a changed definition)."""
+        self._releases[event_id] = self._releases.get(event_id, 0) + 1
+        for key in [key for key in self._proven if key[0] == event_id]:
+            del self._proven[key]
 
     async def claim(
         self,
@@ -70,9 +97,11 @@ class GroupClaims:
     ) -> list[Outcome]:
         key = (event_id, ticket_type.id)
         now = max(request.now for request in group)
+        if self._still_sold_out(key, now):
+            return [0] * len(group)
         waiting = [request.entry for request in group]
         taken: set[str] = set()
-        if time.monotonic() - self._sold_out_at.get(key, -1e9) > SOLD_OUT_MEMORY_SECONDS:
+        if self._clock() - self._sold_out_at.get(key, -1e9) > SOLD_OUT_MEMORY_SECONDS:
             first = _rng.choice(shard_ids(event_id, ticket_type.id, ticket_type.shards))
             result = await self._counters.claim_many(first, waiting, now)
             taken |= result.taken
@@ -81,10 +110,17 @@ class GroupClaims:
         if waiting:
             left = await self._claim_where_room(event_id, ticket_type, waiting, taken, now)
         if left == 0:
-            self._sold_out_at[key] = time.monotonic()
+            self._sold_out_at[key] = self._clock()
         else:
             self._sold_out_at.pop(key, None)
         return [await self._outcome(event_id, ticket_type, r, taken, left) for r in group]
+
+    def _still_sold_out(self, key: tuple[str, str], now: datetime) -> bool:
+        proof = self._proven.get(key)
+        if proof is None:
+            return False
+        until, next_free_at = proof
+        return self._clock() < until and (next_free_at is None or now < next_free_at)
 
     async def _claim_where_room(
         self,
@@ -94,8 +130,11 @@ class GroupClaims:
         taken: set[str],
         now: datetime,
     ) -> int:
-        """Offer the waiting claims to the shards with room, most room first → units left."""
-        free = await self._counters.free_by_shard(event_id, ticket_type.id, now)
+        """Offer the waiting claims to the shards with room, most room first → units left
+        (none left, and nothing taken since the read: a proof, see the module's doc)."""
+        read_at, releases = self._clock(), self._releases.get(event_id, 0)
+        room = await self._counters.room_of_type(event_id, ticket_type.id, now)
+        free = dict(room.free)
         for shard in sorted(free, key=lambda s: free[s], reverse=True):
             if not waiting or free[shard] < min(e.n for e in waiting):
                 continue
@@ -103,6 +142,9 @@ class GroupClaims:
             taken |= result.taken
             free[shard] = result.free
             waiting = [e for e in waiting if e.order_id not in result.taken]
+        if not any(room.free.values()) and releases == self._releases.get(event_id, 0):
+            until = read_at + PROOF_SECONDS
+            self._proven[(event_id, ticket_type.id)] = (until, room.next_free_at)
         return sum(free.values())
 
     async def _outcome(

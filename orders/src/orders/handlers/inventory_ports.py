@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from orders.domain.counters import HoldEntry, ShardClaim
+from orders.domain.counters import HoldEntry, ShardClaim, TypeRoom
 from orders.domain.holds import TicketType
 from orders.domain.listing import Listing
 from orders.domain.recovery import Holding
@@ -56,6 +56,10 @@ class CounterInventory(Protocol):
         ...
 
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]: ...
+
+    async def room_of_type(self, event_id: str, type_id: str, now: datetime) -> TypeRoom:
+        """Free units by shard, and when the first live entry expires (one read)."""
+        ...
 
     async def release_shards(self, shards: list[str], order_id: str) -> None: ...
 

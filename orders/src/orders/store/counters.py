@@ -19,8 +19,14 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from orders.domain.counters import HoldEntry, ShardClaim, take_in_order_expression
-from orders.store.counter_expressions import free_units, guarded, has_room, live_entries
+from orders.domain.counters import (
+    HoldEntry,
+    ShardClaim,
+    TypeRoom,
+    take_in_order_expression,
+    type_room,
+)
+from orders.store.counter_expressions import guarded, has_room, live_entries
 from ticketing_common.mongo import Document
 
 
@@ -101,13 +107,16 @@ class CounterStore:
         return ShardClaim(frozenset(last.get("taken", [])), max(0, int(last["free"])))
 
     async def free_by_shard(self, event_id: str, type_id: str, now: datetime) -> dict[str, int]:
-        """Free units of each shard of a type, worked out by the database (no arrays read)."""
-        pipeline: list[Document] = [
-            {"$match": {"eventId": event_id, "ticketTypeId": type_id}},
-            {"$project": {"free": free_units(now)}},
-        ]
-        cursor = await self.counters.aggregate(pipeline)
-        return {doc["_id"]: max(0, int(doc["free"])) async for doc in cursor}
+        return (await self.room_of_type(event_id, type_id, now)).free
+
+    async def room_of_type(self, event_id: str, type_id: str, now: datetime) -> TypeRoom:
+        """Free units of each shard of a type, worked out here from the shards' entries:
+        the embedded database evaluates an expression over every entry in Python, which
+        made this read (a sold-out type's refusals) a quarter of its CPU in a sale
+        (bench/RESULTS.md); reading the arrays and applying the domain's rule is cheap."""
+        query = {"eventId": event_id, "ticketTypeId": type_id}
+        cursor = self.counters.find(query, {"quantity": 1, "sold": 1, "holds": 1})
+        return type_room([doc async for doc in cursor], now)
 
     async def release_shards(self, shards: list[str], order_id: str) -> None:
         await self.counters.update_many(

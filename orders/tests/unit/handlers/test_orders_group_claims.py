@@ -9,7 +9,7 @@ from datetime import timedelta
 from orders_fakes import NOW, FakeCounters, general_type
 
 from orders.domain.counters import HoldEntry, counter_free, take_in_order
-from orders.handlers.group_claims import GroupClaims
+from orders.handlers.group_claims import PROOF_SECONDS, GroupClaims
 
 EXPIRES = NOW + timedelta(minutes=15)
 
@@ -26,9 +26,9 @@ class CountingCounters(FakeCounters):
         await asyncio.sleep(0.001)  # a round trip: later claims gather meanwhile
         return await super().claim_many(shard, entries, now)
 
-    async def free_by_shard(self, event_id, type_id, now):  # type: ignore[no-untyped-def]
+    async def room_of_type(self, event_id, type_id, now):  # type: ignore[no-untyped-def]
         self.calls.append("read")
-        return await super().free_by_shard(event_id, type_id, now)
+        return await super().room_of_type(event_id, type_id, now)
 
 
 def _held(counters: FakeCounters) -> int:
@@ -103,3 +103,58 @@ async def test_an_expired_hold_is_free_for_the_next_group() -> None:
 def test_an_entry_is_stored_with_its_claim_time() -> None:
     entry = HoldEntry("o1", 2, EXPIRES, NOW)
     assert entry.document() == {"orderId": "o1", "n": 2, "expiresAt": EXPIRES, "claimedAt": NOW}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _sold_out(quantity: int = 2) -> tuple[CountingCounters, GroupClaims, Clock]:
+    counters, clock = CountingCounters(), Clock()
+    counters.add_type("e1", "ga", quantity)
+    groups = GroupClaims(counters, clock=clock)
+    for n in range(quantity):
+        assert (
+            await groups.claim("e1", general_type(quantity=quantity), f"o{n}", 1, EXPIRES, NOW)
+            is None
+        )
+    assert await groups.claim("e1", general_type(quantity=quantity), "proof", 1, EXPIRES, NOW) == 0
+    counters.calls.clear()
+    return counters, groups, clock
+
+
+async def test_a_proven_sold_out_type_refuses_without_a_round_trip_for_a_while() -> None:
+    counters, groups, clock = await _sold_out()
+    ticket_type = general_type(quantity=2)
+
+    refusals = await asyncio.gather(
+        *(groups.claim("e1", ticket_type, f"late-{n}", 1, EXPIRES, NOW) for n in range(20))
+    )
+
+    assert refusals == [0] * 20
+    assert counters.calls == []
+    clock.now += PROOF_SECONDS  # a lost release notification is repaired: ask again
+    assert await groups.claim("e1", ticket_type, "later", 1, EXPIRES, NOW) == 0
+    assert "read" in counters.calls
+
+
+async def test_a_release_ends_the_proof_and_the_unit_is_offered_at_once() -> None:
+    counters, groups, _ = await _sold_out()
+    ticket_type = general_type(quantity=2)
+    await counters.release("e1", ["ga"], "o0")
+
+    groups.released("e1")
+
+    assert await groups.claim("e1", ticket_type, "next", 1, EXPIRES, NOW) is None
+
+
+async def test_the_proof_ends_when_the_first_hold_expires() -> None:
+    _, groups, _ = await _sold_out()
+    after_expiry = EXPIRES + timedelta(seconds=1)
+
+    # Within the proof's time, but the holds it rests on have expired: read, and take.
+    assert await groups.claim("e1", general_type(quantity=2), "n", 1, EXPIRES, after_expiry) is None
