@@ -7,8 +7,10 @@ holds (`POST /api/orders`) from distinct signed-in buyers in a closed loop of 50
 10, buyers, so 1,000 are refused (409); with 5 availability readers beside the 50.
 Each loop runs on an empty store and on one preloaded with a history (100,000 orders,
 20,000 users, 1,000 events, and the consumers' records of them). Then every buyer with
-a hold pays (`POST /api/payments`). Last, an expiry wave: 1,000 holds of 20 s whose
-`expiresAt` fall within 15 s, and how late each order became cancelled.
+a hold pays (`POST /api/payments`). Then the seated run: 2,000 buyers, 50 at a time,
+each after one seat of a 5,000-seat map, picks overlapping (bench/flash_sale/seated.py).
+Last, an expiry wave: 1,000 holds of 20 s whose `expiresAt` fall within 15 s, and how
+late each order became cancelled.
 
 The organizer signs up through the gateway; the buyers are made as auth makes them
 (bench/flash_sale/buyers.py), on the stack that is then preloaded (its data, copied,
@@ -32,6 +34,7 @@ from bench.flash_sale.figures import METHOD, table_row
 from bench.flash_sale.plan import LOOPS, READERS, REQUESTS, Buyer
 from bench.flash_sale.preload import preload
 from bench.flash_sale.sale import sell
+from bench.flash_sale.seated import SEATS, sell_seats
 from bench.flash_sale.stack import running_stack
 from bench.support import ROWS, progress
 from ticketing_common.mongo import Document
@@ -70,6 +73,12 @@ async def one_run(crowd: Crowd, preloaded: bool, loop: int) -> dict[str, Any]:
         return await sell(stack, crowd.buyers, crowd.organizer, loop, readers)
 
 
+async def seated_run(crowd: Crowd) -> dict[str, Any]:
+    async with running_stack("seated-50") as stack:
+        await add_users(stack, crowd.users)
+        return await sell_seats(stack, crowd.buyers, crowd.organizer, max(LOOPS))
+
+
 async def run(report: dict[str, Any]) -> None:
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     figures: dict[str, Any] = {}
@@ -80,6 +89,7 @@ async def run(report: dict[str, Any]) -> None:
             for loop in LOOPS:
                 store = "preloaded store" if preloaded else "empty store"
                 runs[f"{store}, {loop} buyers"] = await one_run(crowd, preloaded, loop)
+        runs[f"seated ({SEATS:,} seats), {max(LOOPS)} buyers"] = await seated_run(crowd)
     finally:
         if crowd.template is not None:
             shutil.rmtree(crowd.template, ignore_errors=True)

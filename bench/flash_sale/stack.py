@@ -33,14 +33,14 @@ from ticketing_common.messaging import connect_nats
 from ticketing_common.mongo import Document, MongoClient, connect_mongo
 from ticketing_common.testing.http import free_port
 
-# The parts that listen, by the name of their port setting (`<name>_port`).
-PORTS = "gateway mongo nats stripe client auth tickets orders expiration payments"
+# Every part that listens, by its port setting (`<name>_port`): all on free ports.
+PORTS = [name for name in StackSettings.model_fields if name.endswith("_port")]
 
 
 def stack_settings(data_dir: Path, extra_env: dict[str, str]) -> StackSettings:
     """Disk-backed, on free ports; one JWT key for every stack, so a buyer's cookie from
     one stack signs them in on the next."""
-    ports = {f"{name}_port": free_port() for name in PORTS.split()}
+    ports = {name: free_port() for name in PORTS}
     env = {"JWT_KEY": JWT_KEY, **extra_env}
     return StackSettings.model_validate(
         {"data_dir": data_dir, "in_memory": False, "extra_env": env, **ports}

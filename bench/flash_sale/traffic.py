@@ -60,7 +60,7 @@ async def closed_loop(
     return calls
 
 
-async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any], buyer: Buyer) -> Call:
+async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any], buyer: Buyer) -> Call:
     started = time.perf_counter()
     response = await client.post(path, json=body, headers=buyer.headers)
     finished = time.perf_counter()
@@ -71,13 +71,13 @@ async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any], buye
 async def hold(client: httpx.AsyncClient, event: SaleEvent, buyer: Buyer) -> Call:
     """One ticket of the event's type → 201 (the order's id in `order_id`) or 409."""
     items = [{"ticketTypeId": event.type_id, "quantity": 1}]
-    return await _post(client, "/api/orders", {"eventId": event.id, "items": items}, buyer)
+    return await post(client, "/api/orders", {"eventId": event.id, "items": items}, buyer)
 
 
 async def pay(client: httpx.AsyncClient, held: Call) -> Call:
     """Pay the buyer's hold with the card that succeeds; `order_id` stays the order's."""
     body = {"orderId": held.order_id, "token": "tok_visa"}
-    call = await _post(client, "/api/payments", body, held.buyer)
+    call = await post(client, "/api/payments", body, held.buyer)
     return Call(held.buyer, call.status, call.started, call.finished, held.order_id)
 
 
