@@ -10,7 +10,8 @@ Each loop runs on an empty store and on one preloaded with a history (100,000 or
 a hold pays (`POST /api/payments`). Then the seated run: 2,000 buyers, 50 at a time,
 each after one seat of a 5,000-seat map, picks overlapping (bench/flash_sale/seated.py).
 Last, an expiry wave: 1,000 holds of 20 s whose `expiresAt` fall within 15 s, and how
-late each order became cancelled.
+late each order became cancelled. And the 50-buyer sale on `make cluster`'s topology
+with one and with two replicas of every service: the scaling factor.
 
 The organizer signs up through the gateway; the buyers are made as auth makes them
 (bench/flash_sale/buyers.py), on the stack that is then preloaded (its data, copied,
@@ -79,6 +80,25 @@ async def seated_run(crowd: Crowd) -> dict[str, Any]:
         return await sell_seats(stack, crowd.buyers, crowd.organizer, max(LOOPS))
 
 
+async def replica_run(crowd: Crowd, replicas: int) -> dict[str, Any]:
+    """The 50-buyer sale on `make cluster`'s topology with `replicas` of each service."""
+    async with running_stack(f"cluster-{replicas}", replicas=replicas) as stack:
+        await add_users(stack, crowd.users)
+        return await sell(stack, crowd.buyers, crowd.organizer, max(LOOPS), READERS)
+
+
+def cluster_label(replicas: int) -> str:
+    return f"cluster, {replicas}x every service, {max(LOOPS)} buyers"
+
+
+def scaling(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Holds/s with two replicas of every service over one, on the same topology."""
+    labels = [cluster_label(n) for n in (1, 2)]
+    rates = [runs[label]["selling"]["holds_per_second_while_selling"] for label in labels]
+    factor = round(rates[1] / rates[0], 2) if rates[0] else None
+    return {"holds_per_second": dict(zip(labels, rates, strict=True)), "factor": factor}
+
+
 async def run(report: dict[str, Any]) -> None:
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     figures: dict[str, Any] = {}
@@ -90,6 +110,8 @@ async def run(report: dict[str, Any]) -> None:
                 store = "preloaded store" if preloaded else "empty store"
                 runs[f"{store}, {loop} buyers"] = await one_run(crowd, preloaded, loop)
         runs[f"seated ({SEATS:,} seats), {max(LOOPS)} buyers"] = await seated_run(crowd)
+        for replicas in (1, 2):
+            runs[cluster_label(replicas)] = await replica_run(crowd, replicas)
     finally:
         if crowd.template is not None:
             shutil.rmtree(crowd.template, ignore_errors=True)
@@ -97,6 +119,7 @@ async def run(report: dict[str, Any]) -> None:
     report["flash_sale"] = {
         ROWS: {label: table_row(run) for label, run in runs.items()},
         "expiry_wave": wave,
+        "two_replicas_over_one": scaling(runs),
         **figures,
         "method": METHOD,
         "seconds": round(time.perf_counter() - started, 1),

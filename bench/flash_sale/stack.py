@@ -8,6 +8,10 @@ write: O(n) per write, O(n^2) over a sale's 1,000 payments. Measured on this sta
 fake used more CPU than all the rest while buyers paid (~4 payments/s, and 15% of 50
 concurrent payments failed on the provider's timeout). A fresh stack never reads that
 file back, so without it the payment figures are the system's, not the fake's disk.
+
+With `replicas`, the stack is the multi-node topology of `make cluster` instead (three
+NATS nodes, the stream replicated three times, every service `replicas` times behind the
+gateway): how a sale scales with replicas is measured on that topology, 1 against 2.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.support import JWT_KEY, group_cpu_seconds, progress
 from ticketing_common.devstack import StackSettings, Supervisor
+from ticketing_common.devstack.cluster import cluster_stack, free_port_base
+from ticketing_common.devstack.nats_cluster import client_urls, nats_nodes
 from ticketing_common.devstack.parts import Part, build_parts
 from ticketing_common.messaging import connect_nats
 from ticketing_common.mongo import Document, MongoClient, connect_mongo
@@ -55,15 +61,25 @@ IN_MEMORY_STRIPE = (
 )
 
 
-def stack_parts(settings: StackSettings) -> list[Part]:
-    """The parts `make dev` starts, the payment fake in memory only (see the module doc)."""
+def stack_parts(settings: StackSettings, parts: list[Part] | None = None) -> list[Part]:
+    """The parts `make dev` starts (or `parts`), the payment fake in memory only (see the
+    module doc)."""
     stripe = [sys.executable, "-c", IN_MEMORY_STRIPE, "--port", str(settings.stripe_port)]
     return [
         replace(part, command=[*stripe, "--from-scratch"])
         if part.name.startswith("stripe")
         else part
-        for part in build_parts(settings)
+        for part in (build_parts(settings) if parts is None else parts)
     ]
+
+
+def cluster(settings: StackSettings, replicas: int) -> tuple[StackSettings, list[Part], str]:
+    """`make cluster`'s topology with `replicas` of each service, on a free port range →
+    its running settings, its parts and the broker's client URLs."""
+    base = free_port_base(settings.host, replicas)
+    update = {"cluster_port_base": base, "cluster_replicas": replicas}
+    stack, parts = cluster_stack(settings.model_copy(update=update))
+    return stack, stack_parts(stack, parts), client_urls(nats_nodes(base), settings.host)
 
 
 @dataclass
@@ -100,22 +116,26 @@ async def running_stack(
     template: Path | None = None,
     extra_env: dict[str, str] | None = None,
     keep_data: bool = False,
+    replicas: int | None = None,
 ) -> AsyncIterator[Stack]:
-    """Start a stack (on a copy of `template`'s data, if given); stop it on the way out
-    and remove its data unless `keep_data`."""
+    """Start a stack (on a copy of `template`'s data, if given; the cluster topology with
+    `replicas`); stop it on the way out and remove its data unless `keep_data`."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"bench-flash-{label}-"))
     if template is not None:
         shutil.copytree(
             template, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("logs")
         )
     settings = stack_settings(data_dir, extra_env or {})
-    supervisor = Supervisor(stack_parts(settings), data_dir / "logs", settings.host, lambda _: None)
+    parts, nats_url = stack_parts(settings), settings.nats_url
+    if replicas is not None:
+        settings, parts, nats_url = cluster(settings, replicas)
+    supervisor = Supervisor(parts, data_dir / "logs", settings.host, lambda _: None)
     started = time.monotonic()
     try:
         await asyncio.to_thread(supervisor.start_all)
         progress(f"{label}: stack up in {time.monotonic() - started:.1f}s ({data_dir})")
         mongo = connect_mongo(settings.mongo_uri)
-        nats = await connect_nats(settings.nats_url, f"bench-flash-{label}")
+        nats = await connect_nats(nats_url, f"bench-flash-{label}")
         try:
             yield Stack(label, settings, supervisor, mongo, nats)
         finally:
