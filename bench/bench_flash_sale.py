@@ -71,7 +71,8 @@ async def one_run(crowd: Crowd, preloaded: bool, loop: int) -> dict[str, Any]:
         if not preloaded:
             await add_users(stack, crowd.users)
         readers = READERS if loop == max(LOOPS) else 0
-        return await sell(stack, crowd.buyers, crowd.organizer, loop, readers)
+        profile = not preloaded and loop == max(LOOPS)
+        return await sell(stack, crowd.buyers, crowd.organizer, loop, readers, profile)
 
 
 async def seated_run(crowd: Crowd) -> dict[str, Any]:

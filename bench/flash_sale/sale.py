@@ -21,6 +21,7 @@ from bench.flash_sale.figures import cpu_figures, selling_figures
 from bench.flash_sale.lag import ORDER_CREATED, consumer_lag, messages_on, seconds_to_catch_up
 from bench.flash_sale.paying import pay_holds
 from bench.flash_sale.plan import QUANTITY, REQUESTS, Buyer
+from bench.flash_sale.profile import profiled
 from bench.flash_sale.stack import Stack
 from bench.flash_sale.traffic import (
     Call,
@@ -32,6 +33,8 @@ from bench.flash_sale.traffic import (
     read_availability,
 )
 from bench.support import latency_ms, progress
+
+PROFILED = ("mongo", "orders")  # the parts that take most of the CPU in a sale
 
 
 async def timed_holds(
@@ -48,8 +51,15 @@ async def timed_holds(
 
 
 async def sell(
-    stack: Stack, buyers: list[Buyer], organizer: Buyer, loop: int, readers: int
+    stack: Stack,
+    buyers: list[Buyer],
+    organizer: Buyer,
+    loop: int,
+    readers: int,
+    profile: bool = False,
 ) -> dict[str, Any]:
+    """One sale; with `profile`, the database and orders are profiled while it runs."""
+    profiles: dict[str, Any] = {}
     async with gateway_client(stack.gateway, loop + readers + 4) as client:
         event = await create_event(client, organizer, QUANTITY, timedelta(days=2))
         created_before = await messages_on(stack.js, ORDER_CREATED)
@@ -57,7 +67,9 @@ async def sell(
         db_before = await db_snapshot(stack.mongo)
         cpu_before, load_before = stack.cpu_seconds(), time.process_time()
         progress(f"{stack.label}: {REQUESTS} holds, {loop} buyers at a time, {readers} readers")
-        calls, reads = await timed_holds(client, event, buyers[:REQUESTS], loop, readers)
+        pids = {part: stack.pid_of(part) for part in PROFILED} if profile else {}
+        with profiled(pids, profiles):
+            calls, reads = await timed_holds(client, event, buyers[:REQUESTS], loop, readers)
         load_cpu = time.process_time() - load_before
         requests = len(calls) + len(reads)
         cpu = cpu_figures(cpu_before, stack.cpu_seconds(), load_cpu, requests, len(calls))
@@ -78,4 +90,5 @@ async def sell(
         "sold_out_check": checked,
         "consumers": {"lag_at_end": lag, "seconds_until_caught_up": caught_up},
         "payments": paying,
+        **({"profile_while_selling": profiles} if profiles else {}),
     }

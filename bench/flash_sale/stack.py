@@ -101,6 +101,10 @@ class Stack:
     def db(self, service: str) -> AsyncDatabase[Document]:
         return self.mongo[service]  # each service's database is named after it
 
+    def pid_of(self, part: str) -> int:
+        """The process of the part named `part` (its first word: `mongo`, `orders`...)."""
+        return next(p.pid for pt, p in self.supervisor.running if pt.name.split()[0] == part)
+
     def cpu_seconds(self) -> dict[str, float]:
         """CPU used so far by each part: every process of its process group."""
         return {
