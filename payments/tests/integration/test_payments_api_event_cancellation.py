@@ -5,6 +5,7 @@ why — on the real servers and the Stripe fake."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from payments_testkit import Buyer, ServeApp, StreamRecorder, intents_for, refunds_for
@@ -14,6 +15,9 @@ from ticketing_common.events import OrderCancelled, OrderCompleted
 from ticketing_common.testing.endpoints import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Message ids are de-duplicated by the broker across the whole test session: unique.
+RUN = uuid.uuid4().hex[:12]
 
 
 async def test_a_paid_order_of_a_cancelled_event_is_refunded_once(
@@ -38,7 +42,7 @@ async def test_a_paid_order_of_a_cancelled_event_is_refunded_once(
         cancelled = OrderCancelled(**fields, version=2, reason="event_cancelled", was_paid=True)
         await buyer.publisher.publish(cancelled)
         # Redelivered with a new envelope id: nothing is refunded twice.
-        await buyer.publisher.publish(cancelled.model_copy(update={"id": "again"}))
+        await buyer.publisher.publish(cancelled.model_copy(update={"id": f"again-{RUN}"}))
         refunded = await payment_events.wait_for("payment.refunded", order.order_id)
         await asyncio.sleep(0.5)  # room for a second refund to show up
         state = (await http.get("/api/payments", params={"orderId": order.order_id})).json()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -15,6 +16,9 @@ from nats.aio.client import Client as NatsClient
 from ticketing_common.events import EventUpdated, PaymentCreated
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Message ids are de-duplicated by the broker across the whole test session: unique.
+RUN = uuid.uuid4().hex[:12]
 
 
 async def _cancelled_events(nats: NatsClient, order_ids: set[str]) -> list[dict[str, Any]]:
@@ -80,11 +84,11 @@ async def test_a_cancelled_event_cancels_paid_orders_and_voids_their_tickets(
         assert verdict["message"] == "Refused: the event was cancelled and the ticket refunded"
 
         # Redelivered (a new message id): nothing is cancelled twice.
-        await catalog.publisher.publish(cancel.model_copy(update={"id": "again"}))
+        await catalog.publisher.publish(cancel.model_copy(update={"id": f"again-{RUN}"}))
         await asyncio.sleep(1)
         # A payment arriving late for the pending one completes nothing.
         await catalog.publisher.publish(
-            payment.model_copy(update={"id": "late", "order_id": pending["id"]})
+            payment.model_copy(update={"id": f"late-{RUN}", "order_id": pending["id"]})
         )
         await asyncio.sleep(1)
         assert await status_of(pending["id"]) == ("cancelled", "event_cancelled")

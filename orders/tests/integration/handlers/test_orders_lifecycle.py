@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -13,6 +14,9 @@ from nats.aio.client import Client as NatsClient
 from ticketing_common.events import ExpirationComplete, OrderCancelled, PaymentCreated
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Message ids are de-duplicated by the broker across the whole test session: unique.
+RUN = uuid.uuid4().hex[:12]
 
 
 async def next_message(nats: NatsClient, subject: str, order_id: str, within: float = 10) -> Any:
@@ -134,7 +138,7 @@ async def test_payment_completes_issues_keys_and_check_in_marks_them_used(
         assert (await organizer.get("/api/orders/checkins?eventId=nope")).status_code == 404
         assert (await organizer.get("/api/orders/checkins")).status_code == 400
         # A redelivered payment changes nothing.
-        await catalog.publisher.publish(payment.model_copy(update={"id": "other"}))
+        await catalog.publisher.publish(payment.model_copy(update={"id": f"other-{RUN}"}))
         await asyncio.sleep(0.5)
         again = (await buyer.get(f"/api/orders/{order['id']}")).json()
         assert again["tickets"] == [{**done["tickets"][0], "used": True}, done["tickets"][1]]

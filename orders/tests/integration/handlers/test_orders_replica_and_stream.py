@@ -6,6 +6,7 @@ The live availability stream is tested in test_orders_availability_stream.py.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -13,6 +14,9 @@ import pytest
 from ticketing_common.events import EventUpdated, TicketTypeDefinition, TicketUpdated
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Message ids are de-duplicated by the broker across the whole test session: unique.
+RUN = uuid.uuid4().hex[:12]
 
 
 async def test_updates_apply_in_version_order_even_when_they_arrive_early(
@@ -43,7 +47,7 @@ async def test_updates_apply_in_version_order_even_when_they_arrive_early(
             return await quantity() == 30
 
         await helpers.wait_until(reached_v2, within=15)
-        await catalog.publisher.publish(version(1, 20).model_copy(update={"id": "dup"}))
+        await catalog.publisher.publish(version(1, 20).model_copy(update={"id": f"dup-{RUN}"}))
         await asyncio.sleep(0.5)
         assert await quantity() == 30
 

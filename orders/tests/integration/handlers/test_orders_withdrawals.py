@@ -5,6 +5,7 @@ ended, so no active order holds a withdrawn listing."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,10 @@ import pytest
 from ticketing_common.events import TicketCancelled, TicketCreated, utc_now
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Message ids are de-duplicated by the broker across the whole test session: unique.
+RUN = uuid.uuid4().hex[:12]
+
 HOUR = timedelta(hours=1)
 
 
@@ -75,7 +80,9 @@ async def test_a_withdrawal_ends_the_hold_the_catalog_had_not_heard_of(
         assert retry.status_code == 404
 
         # A redelivery changes nothing.
-        await catalog.publisher.publish(_withdrawn(listing).model_copy(update={"id": "again"}))
+        await catalog.publisher.publish(
+            _withdrawn(listing).model_copy(update={"id": f"again-{RUN}"})
+        )
         await asyncio.sleep(0.5)
         assert (await buyer.get(f"/api/orders/{order_id}")).json()["version"] == got["version"]
 
