@@ -19,6 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from orders_vouchers_fakes import FakeVouchers
+from orders_waitlist_fakes import FakeWaitlist
+
 from orders.availability.snapshot import Snapshot
 from orders.domain.counters import (
     HoldEntry,
@@ -398,6 +401,9 @@ class FakeCatalog:
                 t.max_per_order,
                 t.id in seated,
                 shards.get(t.id, 1),
+                t.tax_rate_bp,
+                t.tax_included,
+                t.hidden,
             )
             for t in event.ticket_types
         ]
@@ -477,11 +483,14 @@ class FakeUnit:
     inventory: FakeInventory = field(default_factory=FakeInventory)
     counters: FakeCounters = field(default_factory=FakeCounters)
     catalog: FakeCatalog = field(default_factory=FakeCatalog)
+    vouchers: FakeVouchers = field(default_factory=FakeVouchers)
     replica: FakeReplica = field(default_factory=FakeReplica)
     relay: FakeRelay = field(default_factory=FakeRelay)
     hold_times: HoldTimes = field(default_factory=lambda: HoldTimes(listing_minutes=15))
     ticket_keys: KeyRing = field(default_factory=lambda: key_ring(None, "test", {}, b"k" * 32))
     buyer_cap_factor: int = 4
+    waitlist: FakeWaitlist = field(default_factory=FakeWaitlist)
+    waitlist_offer_minutes: float = 30
     availability: FakeAvailability = field(init=False)
     claims: FakeClaims = field(init=False)
     group_claims: GroupClaims = field(init=False)

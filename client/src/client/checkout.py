@@ -32,6 +32,10 @@ class OrderLine:
     quantity: int
     unit_price: Any
     total: Any
+    discount: Any = None  # off the whole line, when a voucher gave one
+    tax_rate: Any = None  # a percentage
+    tax_amount: Any = None
+    tax_included: bool = True
 
 
 def _multiply(price: Any, quantity: int) -> Any:
@@ -70,5 +74,17 @@ def order_lines(order: Json, event: Json | None) -> list[OrderLine]:
             label = f"{label} — {seat_names.get(str(seat_id), seat_id)}"
         quantity = int(first(item, "quantity", default=1))
         unit_price = first(item, "unitPrice", "price")
-        lines.append(OrderLine(label, quantity, unit_price, _multiply(unit_price, quantity)))
+        total = first(item, "total", default=None) or _multiply(unit_price, quantity)
+        lines.append(
+            OrderLine(
+                label,
+                quantity,
+                unit_price,
+                total,
+                first(item, "discount"),
+                first(item, "taxRate"),
+                first(item, "taxAmount"),
+                first(item, "taxIncluded", default=True) is not False,
+            )
+        )
     return lines

@@ -30,6 +30,8 @@ from client.pages import (
     organizer_cancel,
     organizer_checkin,
     organizer_dashboard,
+    vouchers,
+    waitlist,
 )
 from client.security import SecurityHeaders
 from client.web import STATIC_DIR, render
@@ -82,8 +84,9 @@ def create_app(settings: ClientSettings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ServiceUnavailable, _unavailable)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, account, catalog, event, listings, orders, my_tickets, mail):
+    for module in (health, account, catalog, event, listings, orders, my_tickets, mail, waitlist):
         app.include_router(module.router)
     for organizer_module in (organizer, organizer_dashboard, organizer_cancel, organizer_checkin):
         app.include_router(organizer_module.router)
+    app.include_router(vouchers.router)
     return app

@@ -330,5 +330,21 @@ def test_browser_picks_seats_by_keyboard_pays_with_stripe_js_and_gets_qr_tickets
             page.goto("/my-tickets")
             expect(page.get_by_test_id("ticket-card")).to_have_count(2)
             axe_check(page, "my tickets")
+            _finds_the_tickets_mail(page, f"Seat night {tag}", email)
+            axe_check(page, "mail")
         finally:
             browser.close()
+
+
+def _finds_the_tickets_mail(page: Page, event_name: str, email: str) -> None:
+    """The confirmation with the tickets reaches the dev mailbox (the Mail page), sent
+    by the notifications service from order.completed."""
+    mail = page.get_by_test_id("mail").filter(has_text=f"Your tickets for {event_name}")
+    for _ in range(60):
+        page.goto("/mail")
+        if mail.count():
+            break
+        page.wait_for_timeout(500)
+    expect(mail).to_have_count(1)
+    expect(mail).to_contain_text(f"To {email}")
+    expect(mail.locator(".mail__attachments")).to_contain_text(".pdf")

@@ -38,6 +38,7 @@ from ticketing_common.events import (
     TicketUpdated,
     UserCreated,
     UserSignedOut,
+    WaitlistOffered,
     seat_id,
 )
 
@@ -134,6 +135,20 @@ SAMPLES: list[Event] = [
         expires_at=datetime(2026, 11, 21, 18, 0, tzinfo=UTC),
     ),
     TicketCancelled(**ENVELOPE, **{**_listing, "version": 3}),
+    WaitlistOffered(
+        **ENVELOPE,
+        entry_id="650000000000000000000001",
+        order_id="64c000000000000000000003",
+        user_id="64a000000000000000000002",
+        event_id="64b000000000000000000001",
+        event_name="Night at the Opera",
+        ticket_type_id="stalls",
+        ticket_type_name="Stalls",
+        quantity=2,
+        amount=9100,
+        currency="eur",
+        expires_at=datetime(2026, 11, 21, 10, 30, tzinfo=UTC),
+    ),
 ]
 
 

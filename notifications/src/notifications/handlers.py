@@ -15,7 +15,12 @@ from datetime import datetime, timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from notifications.domain.compose import cancelled_mail, refund_mail, tickets_mail
+from notifications.domain.compose import (
+    cancelled_mail,
+    refund_mail,
+    tickets_mail,
+    waitlist_offer_mail,
+)
 from notifications.domain.mail import Mail, MailKind, mail_record_id
 from notifications.domain.show import Show, printable_tickets
 from notifications.store.mails import MailRecords
@@ -25,6 +30,7 @@ from ticketing_common.events import (
     OrderCancelled,
     OrderCompleted,
     PaymentRefunded,
+    WaitlistOffered,
     utc_now,
 )
 from ticketing_common.messaging import RetryLater
@@ -108,3 +114,12 @@ async def mail_refund(ctx: Notifier, event: PaymentRefunded, session: Session) -
     show = await ctx.show(event, *order.show_name_source, session)
     mail = refund_mail(to, event.order_id, event.amount, event.currency, show.name, order.reason)
     await ctx.record("refund", event, mail, session)
+
+
+async def mail_waitlist_offer(ctx: Notifier, event: WaitlistOffered, session: Session) -> None:
+    """The event names the show and the type itself: only the address is looked up."""
+    to = await ctx.recipient(event, event.user_id, session)
+    if to is None:
+        log.warning("no address: offer not mailed", extra={"order_id": event.order_id})
+        return
+    await ctx.record("waiting_list_offer", event, waitlist_offer_mail(to, event), session)

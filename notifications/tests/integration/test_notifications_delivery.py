@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from nats.aio.client import Client as NatsClient
 from notifications_testkit import RecordingHandler, ServeApp, purchase, settled
 from pymongo import AsyncMongoClient
 
 from notifications.domain.compose import LATE_PAYMENT
-from ticketing_common.events import OrderCancelled, PaymentRefunded
+from ticketing_common.events import OrderCancelled, PaymentRefunded, WaitlistOffered, utc_now
 from ticketing_common.messaging import Publisher
 from ticketing_common.mongo import Document
 
@@ -118,3 +120,35 @@ async def test_money_that_came_after_the_hold_ended_is_refunded_with_an_explanat
     body = refund.get_body(preferencelist=("plain",))
     assert body is not None
     assert LATE_PAYMENT in body.get_content()
+
+
+async def test_a_waiting_list_offer_is_mailed_once(
+    serve_notifications: ServeApp,
+    smtp_server: tuple[RecordingHandler, int],
+    clean_stream: NatsClient,
+) -> None:
+    recorder, _ = smtp_server
+    bought = purchase()
+    offer = WaitlistOffered(
+        entry_id="w1",
+        order_id=bought.completed.order_id,
+        user_id=bought.user.user_id,
+        event_id=bought.show.event_id,
+        event_name="Night at the Opera",
+        ticket_type_id="stalls",
+        ticket_type_name="Stalls",
+        quantity=1,
+        amount=4550,
+        expires_at=utc_now() + timedelta(minutes=30),
+    )
+    js = clean_stream.jetstream()
+    publisher = Publisher(js)
+    async with serve_notifications():
+        await publisher.publish(bought.user)
+        await publisher.publish(offer)
+        await publisher.publish_raw("order.waitlist-offered", offer.to_json(), "again")
+        (message,) = await recorder.wait_for(1)
+        await settled(js, "notifications-order-waitlist-offered")
+    assert message["Subject"] == "Tickets for Night at the Opera are held for you"
+    assert message["Message-ID"] == f"<waiting_list_offer.{offer.id}@box.test>"
+    assert len(recorder.messages) == 1

@@ -46,6 +46,11 @@ class OrdersSettings(BaseServiceSettings):
     # between its claim and its order write before it is refused (503).
     abandoned_hold_grace_seconds: float = Field(default=10, gt=0)
     abandoned_hold_sweep_seconds: float = Field(default=5, gt=0)
+    # The waiting list (orders.domain.waitlist): how long a hold made for the first buyer
+    # in line lasts (never past the event's end; HOLD_SECONDS_OVERRIDE overrides it too),
+    # and how often every replica offers what a crash left unoffered.
+    waitlist_offer_minutes: float = Field(default=30, gt=0)
+    waitlist_sweep_seconds: float = Field(default=5, gt=0)
 
     def key_ring(self) -> KeyRing:
         signing = self.ticket_signing_key

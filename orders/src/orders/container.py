@@ -21,6 +21,8 @@ from orders.store.counters import CounterStore
 from orders.store.inventory import InventoryStore
 from orders.store.orders import OrderStore
 from orders.store.replica import ReplicaStore
+from orders.store.vouchers import VoucherStore
+from orders.store.waitlist import WaitlistStore
 from ticketing_common.outbox import EmbeddedOutboxRelay
 
 
@@ -34,6 +36,8 @@ class OrdersContainer:
     availability: AvailabilityProjection
     relay: EmbeddedOutboxRelay
     claims: ClaimStore
+    vouchers: VoucherStore
+    waitlist: WaitlistStore
     # One per process: the holds of a type that arrive together share a write.
     group_claims: GroupClaims = field(init=False)
 
@@ -47,6 +51,10 @@ class OrdersContainer:
     @property
     def hold_times(self) -> HoldTimes:
         return HoldTimes(self.settings.listing_hold_minutes, self.settings.hold_seconds_override)
+
+    @property
+    def waitlist_offer_minutes(self) -> float:
+        return self.settings.waitlist_offer_minutes
 
     @property
     def buyer_cap_factor(self) -> int:

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from orders.api.availability import router as availability_router
 from orders.api.orders import router as orders_router
+from orders.api.vouchers import router as vouchers_router
+from orders.api.waitlist import router as waitlist_router
 from orders.availability import AvailabilityProjection
 from orders.config import OrdersSettings
 from orders.container import OrdersContainer
@@ -18,7 +20,11 @@ from orders.store.claims import ClaimStore
 from orders.store.inventory import InventoryStore
 from orders.store.orders import OrderStore
 from orders.store.replica import ReplicaStore
+from orders.store.vouchers import VoucherStore
+from orders.store.waitlist import WaitlistStore
 from orders.sweeper import AbandonedHoldSweeper
+from orders.waitlist_listeners import WAITLIST_LISTENERS
+from orders.waitlist_sweeper import WaitlistSweeper
 from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
 from ticketing_common.outbox import EmbeddedOutboxRelay
@@ -30,6 +36,10 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
         catalog = CatalogStore(runtime.db)
         await orders.ensure_indexes()
         await inventory.ensure_indexes()
+        vouchers = VoucherStore(runtime.db)
+        await vouchers.ensure_indexes()
+        waitlist = WaitlistStore(runtime.db)
+        await waitlist.ensure_indexes()
         relay = EmbeddedOutboxRelay(orders.orders, runtime.publisher, settings.outbox_poll_seconds)
         await relay.ensure_indexes()
         availability = AvailabilityProjection(
@@ -47,6 +57,8 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
             availability,
             relay,
             ClaimStore(runtime.db),
+            vouchers=vouchers,
+            waitlist=waitlist,
         )
         availability.release_listeners.append(container.group_claims.released)
         relay.start()
@@ -56,11 +68,16 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
             settings.abandoned_hold_sweep_seconds,
         )
         sweeper.start()
+        lines = WaitlistSweeper(
+            container, settings.abandoned_hold_grace_seconds, settings.waitlist_sweep_seconds
+        )
+        lines.start()
         # Stopped before NATS and Mongo close (the runtime runs these last-added first).
         runtime.on_shutdown.append(availability.stop)
         runtime.on_shutdown.append(relay.stop)
         runtime.on_shutdown.append(sweeper.stop)
-        for listener in LISTENERS:
+        runtime.on_shutdown.append(lines.stop)
+        for listener in LISTENERS + WAITLIST_LISTENERS:
             runtime.listeners.append(
                 listener(settings.service_name, runtime.js, runtime.db, container)
             )
@@ -74,6 +91,7 @@ def create_app(settings: OrdersSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Ticketing orders",
-        routers=[orders_router, availability_router],
+        # The waiting list first: its /api/orders/waitlist is no order id.
+        routers=[waitlist_router, orders_router, availability_router, vouchers_router],
         wire=wire_for(settings),
     )

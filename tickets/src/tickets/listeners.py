@@ -25,10 +25,19 @@ def record_of(event: OrderEvent, state: OrderState) -> OrderRecord:
         ticket_id=event.ticket.id if event.ticket else None,
         ticket_price=event.ticket.price if event.ticket else None,
         lines=tuple(
-            OrderLine(item.ticket_type_id, item.quantity, item.unit_price, item.seat_id)
+            OrderLine(
+                item.ticket_type_id,
+                item.quantity,
+                item.unit_price,
+                item.seat_id,
+                item.discount,
+                item.tax_amount,
+                item.tax_included,
+            )
             for item in event.items
         ),
         expires_at=event.expires_at if isinstance(event, OrderCreated) else None,
+        completed_at=event.occurred_at if isinstance(event, OrderCompleted) else None,
     )
 
 

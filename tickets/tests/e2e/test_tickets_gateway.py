@@ -52,6 +52,9 @@ async def test_listing_and_event_through_the_gateway(running_stack: str) -> None
             "revenue": 0.0,
             "remaining": 50,
             "refunded": 0,
+            "gross": 0.0,
+            "net": 0.0,
+            "tax": 0.0,
         }
 
         await client.post("/api/users/signout")

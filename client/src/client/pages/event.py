@@ -18,6 +18,7 @@ from client.shapes import (
     seated_type_ids,
     ticket_types,
 )
+from client.waitlist import open_by_type, waitlist_entries
 from client.web import GatewayDep, UserDep, form_fields, form_lists, redirect, render
 
 router = APIRouter(tags=["events"])
@@ -66,7 +67,12 @@ async def _event_page(
         availability=availability,
         currency=first(event, "currency", default="usd"),
         errors=errors,
+        waitlist=open_by_type(await waitlist_entries(gateway, request, event_id)) if user else {},
     )
+
+
+# The waiting list's join form answers with this page too (pages/waitlist.py).
+event_page_with = _event_page
 
 
 @router.get("/events/{event_id}")
@@ -96,13 +102,19 @@ def hold_body(event_id: str, form: dict[str, str], lists: dict[str, list[str]]) 
     return {"eventId": event_id, "items": items}
 
 
+def with_voucher(body: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    """The hold body with the buyer's voucher code, when one was typed."""
+    code = form.get("voucher", "").strip()
+    return {**body, "voucher": code} if code else body
+
+
 @router.post("/events/{event_id}/hold")
 async def hold(request: Request, event_id: str, gateway: GatewayDep, user: UserDep) -> Response:
     if user is None:
         return redirect(f"/signin?next=/events/{event_id}")
     form = await form_fields(request)
     lists = await form_lists(request, "seat", "typeId", "typeQuantity")
-    body = hold_body(event_id, form, lists)
+    body = with_voucher(hold_body(event_id, form, lists), form)
     if body.get("items") == [] or body.get("seats") == []:
         errors = FormErrors.single("Choose at least one ticket or seat")
         return await _event_page(request, gateway, user, event_id, errors, 400)

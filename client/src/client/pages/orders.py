@@ -13,6 +13,7 @@ from client.door_tickets import ticket_cards
 from client.gateway import Gateway, ServiceUnavailable, api_path
 from client.payment_form import CardForm
 from client.shapes import Json, first, page_items
+from client.waitlist import waitlist_entries
 from client.web import GatewayDep, UserDep, form_fields, redirect, render, sign_in_first
 from ticketing_common.wiring import settings_of
 
@@ -131,4 +132,5 @@ async def my_orders(request: Request, gateway: GatewayDep, user: UserDep) -> Res
         return sign_in_first(request)
     api = await gateway.get("/api/orders", request, page=1, pageSize=50)
     orders = page_items(api.body) if api.ok else []
-    return render(request, "orders.html", user, orders=orders)
+    waitlist = await waitlist_entries(gateway, request)
+    return render(request, "orders.html", user, orders=orders, waitlist=waitlist)

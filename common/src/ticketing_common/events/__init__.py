@@ -34,6 +34,7 @@ from ticketing_common.events.payments import (
 )
 from ticketing_common.events.subjects import STREAM_NAME, STREAM_SUBJECTS, Subject
 from ticketing_common.events.users import UserCreated, UserSignedOut
+from ticketing_common.events.waitlist import WaitlistOffered
 
 EVENT_TYPES: dict[Subject, type[Event]] = {
     model.subject: model
@@ -52,6 +53,7 @@ EVENT_TYPES: dict[Subject, type[Event]] = {
         PaymentCreated,
         PaymentFailed,
         PaymentRefunded,
+        WaitlistOffered,
     )
 }
 
@@ -85,6 +87,7 @@ __all__ = [
     "TicketUpdated",
     "UserCreated",
     "UserSignedOut",
+    "WaitlistOffered",
     "new_event_id",
     "seat_id",
     "seat_id_part",

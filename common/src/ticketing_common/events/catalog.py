@@ -26,6 +26,12 @@ class TicketTypeDefinition(CamelModel):
     price: int = Field(ge=0, description="minor units")
     quantity: int = Field(ge=0, description="sellable units; for seated types, the seat count")
     max_per_order: int = Field(default=5, ge=1)
+    # Added later (older messages: no tax, not hidden). The rate is in hundredths of a
+    # percent (1950 = 19.5 %); `tax_included`: the price includes it (VAT), else it is
+    # added on top (US sales tax). A hidden type is sold only with a voucher unlocking it.
+    tax_rate_bp: int = Field(default=0, ge=0, le=10_000)
+    tax_included: bool = True
+    hidden: bool = False
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")

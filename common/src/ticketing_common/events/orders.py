@@ -31,6 +31,22 @@ class OrderItem(CamelModel):
     quantity: int = Field(ge=1)
     unit_price: int = Field(ge=0, description="minor units")
     seat_id: str | None = None
+    # Added later (older messages: no discount, no tax). `discount` is off the whole line;
+    # `tax_amount` is the line's tax, inside its price or on top (`tax_included`).
+    discount: int = Field(default=0, ge=0, description="minor units")
+    tax_rate_bp: int = Field(default=0, ge=0, le=10_000, description="hundredths of a percent")
+    tax_included: bool = True
+    tax_amount: int = Field(default=0, ge=0, description="minor units")
+
+    @property
+    def gross(self) -> int:
+        """What the buyer pays for the line."""
+        after_discount = self.unit_price * self.quantity - self.discount
+        return after_discount if self.tax_included else after_discount + self.tax_amount
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.tax_amount
 
 
 class IssuedTicketRef(CamelModel):
@@ -50,8 +66,11 @@ class _OrderEvent(Event):
     event_id: str | None = None
     ticket: OrderedTicket | None = None
     items: list[OrderItem] = Field(default_factory=list)
-    amount: int = Field(ge=0, description="minor units")
+    amount: int = Field(ge=0, description="minor units; the gross total")
     currency: str = "usd"
+    # Added later: the tax inside `amount`, and the voucher the order redeemed.
+    tax: int = Field(default=0, ge=0, description="minor units")
+    voucher_code: str | None = None
 
 
 class OrderCreated(_OrderEvent):

@@ -16,6 +16,8 @@ class Subject(StrEnum):
     ORDER_CREATED = "order.created"
     ORDER_CANCELLED = "order.cancelled"
     ORDER_COMPLETED = "order.completed"
+    # On `order.>`: the stream's subject list stays as it is (see events/waitlist.py).
+    WAITLIST_OFFERED = "order.waitlist-offered"
     EXPIRATION_COMPLETE = "expiration.complete"
     PAYMENT_CREATED = "payment.created"
     PAYMENT_FAILED = "payment.failed"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from notifications.domain.mail import Attachment, Mail
 from notifications.domain.show import Show
-from ticketing_common.events import CancelReason
+from ticketing_common.events import CancelReason, WaitlistOffered
 from ticketing_common.money import to_major
 from ticketing_common.printing import PrintableTicket, qr_png, tickets_pdf, when
 
@@ -103,6 +103,24 @@ def refund_mail(
         why = f"Your order for {show_name} was cancelled, so we returned you your money."
     lines = [why, "", f"Refunded: {money(amount, currency)}", f"Order:    {order_id}"]
     return Mail(to, f"Refund of {money(amount, currency)}", _body(lines))
+
+
+def waitlist_offer_mail(to: str, offer: WaitlistOffered) -> Mail:
+    """Tickets came free for a buyer on the waiting list: held for them until a time."""
+    what = f"{offer.quantity} x {offer.ticket_type_name}"
+    lines = [
+        f"Good news: tickets for {offer.event_name} came free, and you were next on the "
+        "waiting list.",
+        "",
+        f"Held for you: {what}, {money(offer.amount, offer.currency)}",
+        f"Until:        {when(offer.expires_at)}",
+        "",
+        "Pay for them in My orders before then. If you do not, or you cancel that order,",
+        "they go to the next person waiting.",
+        "",
+        f"Order: {offer.order_id}",
+    ]
+    return Mail(to, f"Tickets for {offer.event_name} are held for you", _body(lines))
 
 
 def _body(lines: list[str]) -> str:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-# `waiting_list_offer` is reserved for the waiting list (not built yet): its listener
-# composes a mail of that kind and records it like the others.
+# `waiting_list_offer`: tickets that came free are held for a buyer on a waiting list.
 MailKind = Literal["tickets", "order_cancelled", "refund", "waiting_list_offer"]
 
 

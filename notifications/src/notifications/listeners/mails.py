@@ -15,8 +15,20 @@ from nats.js import JetStreamContext
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from notifications.handlers import Notifier, mail_cancellation, mail_refund, mail_tickets
-from ticketing_common.events import Event, OrderCancelled, OrderCompleted, PaymentRefunded
+from notifications.handlers import (
+    Notifier,
+    mail_cancellation,
+    mail_refund,
+    mail_tickets,
+    mail_waitlist_offer,
+)
+from ticketing_common.events import (
+    Event,
+    OrderCancelled,
+    OrderCompleted,
+    PaymentRefunded,
+    WaitlistOffered,
+)
 from ticketing_common.messaging import Listener
 from ticketing_common.mongo import Document
 
@@ -60,10 +72,16 @@ class PaymentRefundedListener(_MailListener):
         await mail_refund(self.ctx, event, session)
 
 
-# The waiting list's offers (not built yet) get a listener here of the same few lines,
-# recording a mail of kind "waiting_list_offer".
+class WaitlistOfferedListener(_MailListener):
+    event_type: ClassVar[type[Event]] = WaitlistOffered
+
+    async def handle(self, event: WaitlistOffered, session: AsyncClientSession | None) -> None:
+        await mail_waitlist_offer(self.ctx, event, session)
+
+
 MAIL_LISTENERS: tuple[type[_MailListener], ...] = (
     OrderCompletedListener,
     OrderCancelledListener,
     PaymentRefundedListener,
+    WaitlistOfferedListener,
 )

@@ -15,9 +15,10 @@ from notifications.domain.compose import (
     money,
     refund_mail,
     tickets_mail,
+    waitlist_offer_mail,
 )
 from notifications.domain.show import Show, printable_tickets
-from ticketing_common.events import CancelReason, IssuedTicketRef
+from ticketing_common.events import CancelReason, IssuedTicketRef, WaitlistOffered
 
 STARTS = datetime(2030, 5, 1, 19, 30, tzinfo=UTC)
 SHOW = Show("Night at the Opera", STARTS, "Royal Hall", {"stalls": "Stalls", "ga": "Standing"})
@@ -109,3 +110,28 @@ def test_the_mail_is_a_message_with_its_attachments_and_a_stable_id() -> None:
         "ticket-1-t1.png",
         "tickets-o1.pdf",
     ]
+
+
+def test_the_waiting_list_offer_mail_says_what_is_held_until_when_and_what_then() -> None:
+    offer = WaitlistOffered(
+        entry_id="w1",
+        order_id="o9",
+        user_id="u1",
+        event_id="e1",
+        event_name="Night at the Opera",
+        ticket_type_id="stalls",
+        ticket_type_name="Stalls",
+        quantity=2,
+        amount=9100,
+        currency="eur",
+        expires_at=datetime(2030, 5, 1, 12, 30, tzinfo=UTC),
+    )
+
+    mail = waitlist_offer_mail("ada@example.com", offer)
+
+    assert mail.subject == "Tickets for Night at the Opera are held for you"
+    assert "Held for you: 2 x Stalls, 91.00 EUR" in mail.text
+    assert "Until:        Wed 1 May 2030, 12:30 UTC" in mail.text
+    assert "they go to the next person waiting" in mail.text
+    assert "Order: o9" in mail.text
+    assert mail.attachments == []

@@ -17,6 +17,7 @@ from orders.api.checkin_schemas import (
 from orders.api.deps import ContextDep
 from orders.api.schemas import HoldRequest, OrderOut
 from orders.domain.order import owned_order
+from orders.domain.vouchers import VoucherRefused
 from orders.handlers.checkin import check_in_figures, verify_ticket
 from orders.handlers.holds import Hold, hold_general, hold_listing
 from orders.handlers.lifecycle import cancel_order
@@ -33,18 +34,22 @@ TICKET_KEYS_MAX_AGE = 300
 async def _take_hold(body: HoldRequest, user_id: str, ctx: ContextDep) -> Hold:
     now = utc_now()
     if body.ticket_id is not None:
+        if body.voucher is not None:
+            raise VoucherRefused("Vouchers apply to an event's tickets, not to resale listings")
         return await hold_listing(ctx, user_id, body.ticket_id, now)
     assert body.event_id is not None
     if body.items is not None:
         wanted: dict[str, int] = {}
         for item in body.items:
             wanted[item.ticket_type_id] = wanted.get(item.ticket_type_id, 0) + item.quantity
-        return await hold_general(ctx, user_id, body.event_id, wanted, now)
+        return await hold_general(ctx, user_id, body.event_id, wanted, now, body.voucher)
     if body.seats is not None:
-        return await hold_seats(ctx, user_id, body.event_id, body.seats, now)
+        return await hold_seats(ctx, user_id, body.event_id, body.seats, now, body.voucher)
     assert body.ticket_type_id is not None
     assert body.quantity is not None
-    return await hold_together(ctx, user_id, body.event_id, body.ticket_type_id, body.quantity, now)
+    return await hold_together(
+        ctx, user_id, body.event_id, body.ticket_type_id, body.quantity, now, body.voucher
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from orders.domain.order import Order
+from orders.domain.order_parts import Line
 from ticketing_common.money import to_major
 from ticketing_common.schemas import CamelModel
 
@@ -28,6 +29,7 @@ class HoldRequest(CamelModel):
     ticket_type_id: str | None = None
     quantity: int | None = Field(default=None, ge=1)
     together: bool = False
+    voucher: str | None = Field(default=None, min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def one_shape(self) -> Self:
@@ -48,6 +50,26 @@ class ItemOut(CamelModel):
     quantity: int
     unit_price: float
     seat_id: str | None = None
+    discount: float = 0  # off the whole line
+    tax_rate: float = 0  # a percentage: 19.5
+    tax_included: bool = True  # in the price (VAT), or added on top
+    tax_amount: float = 0
+    total: float = 0  # what the line costs the buyer: its share of the gross
+
+    @classmethod
+    def of(cls, line: Line) -> ItemOut:
+        price = line.price
+        return cls(
+            ticket_type_id=line.ticket_type_id,
+            quantity=line.quantity,
+            unit_price=to_major(line.unit_price),
+            seat_id=line.seat_id,
+            discount=to_major(line.discount),
+            tax_rate=line.tax_rate_bp / 100,
+            tax_included=line.tax_included,
+            tax_amount=to_major(price.tax),
+            total=to_major(price.gross),
+        )
 
 
 class TicketRefOut(CamelModel):
@@ -76,7 +98,12 @@ class OrderOut(CamelModel):
     user_id: str
     expires_at: datetime
     items: list[ItemOut]
-    amount: float
+    amount: float  # the gross total, as `gross`
+    net: float
+    tax: float
+    gross: float
+    discount: float
+    voucher: str | None = None  # the code redeemed
     currency: str
     version: int
     event_id: str | None = None
@@ -93,16 +120,13 @@ class OrderOut(CamelModel):
             status=order.status,
             user_id=order.user_id,
             expires_at=order.expires_at,
-            items=[
-                ItemOut(
-                    ticket_type_id=line.ticket_type_id,
-                    quantity=line.quantity,
-                    unit_price=to_major(line.unit_price),
-                    seat_id=line.seat_id,
-                )
-                for line in order.lines
-            ],
+            items=[ItemOut.of(line) for line in order.lines],
             amount=to_major(order.amount),
+            net=to_major(order.net),
+            tax=to_major(order.tax),
+            gross=to_major(order.amount),
+            discount=to_major(sum(line.discount for line in order.lines)),
+            voucher=order.voucher.code if order.voucher else None,
             currency=order.currency,
             version=order.version,
             event_id=order.event_id,

@@ -58,6 +58,8 @@ class SentState:
         type_ids = type_ids | {by_id[seat_id]["ticketTypeId"] for seat_id in touched}
         types = []
         for ticket_type in snapshot.event.ticket_types:
+            if ticket_type.hidden:
+                continue  # sold only with a voucher: not public
             counts = self._counts(ticket_type, now)
             if ticket_type.id in type_ids or counts != self.types.get(ticket_type.id):
                 self.types[ticket_type.id] = counts

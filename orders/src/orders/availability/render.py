@@ -28,6 +28,7 @@ def render(snapshot: Snapshot, now: datetime) -> dict[str, Any]:
                 "remaining": counts[t.id][2],
             }
             for t in event.ticket_types
+            if not t.hidden  # sold only with a voucher: not public
         ],
         "seats": [
             {

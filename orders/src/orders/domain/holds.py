@@ -9,7 +9,7 @@ from math import ceil
 
 from orders.domain.errors import EventUnavailable, HoldCapReached
 from orders.domain.order import Order, new_order_id
-from orders.domain.order_parts import Line
+from orders.domain.order_parts import Line, VoucherRef
 from ticketing_common.domain_errors import RuleViolation
 
 
@@ -22,6 +22,13 @@ class TicketType:
     max_per_order: int
     seated: bool
     shards: int = 1  # counter shards of a general-admission type
+    tax_rate_bp: int = 0  # hundredths of a percent
+    tax_included: bool = True
+    hidden: bool = False  # sold only with a voucher that unlocks it
+
+    def line(self, quantity: int, seat_id: str | None = None) -> Line:
+        """Units of this type at its price, taxed by its rule (no discount yet)."""
+        return Line(self.id, quantity, self.price, seat_id, 0, self.tax_rate_bp, self.tax_included)
 
 
 @dataclass(frozen=True)
@@ -60,10 +67,19 @@ class EventInfo:
         if self.ends_at <= now:
             raise EventUnavailable("The event has ended")
 
-    def check_quantity(self, type_id: str, quantity: int, item: str | None = None) -> TicketType:
-        """`item` names the request's item (`items.0`) the quantity was asked in."""
+    def check_quantity(
+        self,
+        type_id: str,
+        quantity: int,
+        item: str | None = None,
+        unlocked: frozenset[str] = frozenset(),
+    ) -> TicketType:
+        """`item` names the request's item (`items.0`) the quantity was asked in; a hidden
+        type reads as unknown unless a voucher `unlocked` it."""
         prefix = f"{item}." if item else ""
         ticket_type = self.ticket_type(type_id, f"{prefix}ticketTypeId")
+        if ticket_type.hidden and type_id not in unlocked:
+            raise RuleViolation(f"Unknown ticket type {type_id}", f"{prefix}ticketTypeId")
         if quantity < 1:
             raise RuleViolation("Quantity must be at least 1", f"{prefix}quantity")
         if quantity > ticket_type.max_per_order:
@@ -74,7 +90,12 @@ class EventInfo:
         return ticket_type
 
     def order_for(
-        self, user_id: str, lines: list[Line], window: HoldWindow, now: datetime
+        self,
+        user_id: str,
+        lines: list[Line],
+        window: HoldWindow,
+        now: datetime,
+        voucher: VoucherRef | None = None,
     ) -> Order:
         """The user's new order for `lines` of this event, held until the window ends."""
         return Order(
@@ -90,6 +111,7 @@ class EventInfo:
             event_id=self.id,
             event_name=self.name,
             event_starts_at=self.starts_at,
+            voucher=voucher,
         )
 
 

@@ -18,7 +18,7 @@ from orders.domain.errors import (
     OrderNotPayable,
     PaymentInProgress,
 )
-from orders.domain.order_parts import IssuedTicket, Line, ListingRef
+from orders.domain.order_parts import IssuedTicket, Line, ListingRef, VoucherRef
 from ticketing_common.events import (
     CancelReason,
     IssuedTicketRef,
@@ -61,12 +61,22 @@ class Order:
     settling: str | None = None
     # When it was cancelled: the recovery sweep finds cancels whose release never ran.
     cancelled_at: datetime | None = None
+    voucher: VoucherRef | None = None
 
     @property
     def amount(self) -> int:
+        """The gross total: what the buyer pays (and payments charges)."""
         if self.listing is not None:
             return self.listing.price
-        return sum(line.unit_price * line.quantity for line in self.lines)
+        return sum(line.price.gross for line in self.lines)
+
+    @property
+    def tax(self) -> int:
+        return sum(line.price.tax for line in self.lines)
+
+    @property
+    def net(self) -> int:
+        return self.amount - self.tax
 
     @property
     def pending(self) -> bool:
@@ -93,6 +103,8 @@ class Order:
             "items": [line.as_item() for line in self.lines],
             "amount": self.amount,
             "currency": self.currency,
+            "tax": self.tax,
+            "voucher_code": self.voucher.code if self.voucher else None,
         }
 
     def created_event(self) -> OrderCreated:

@@ -18,6 +18,7 @@ from orders.domain.units import ga_type_ids
 from orders.handlers.lifecycle import EXPIRY_TOLERANCE, cancel_order
 from orders.handlers.order_changes import announce_order_change
 from orders.handlers.ports import OrdersUnit
+from orders.handlers.vouchers_recovery import give_back_vouchers
 from ticketing_common.events import Event
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ async def release_inventory_of(uow: OrdersUnit, orders: list[Order]) -> None:
     events = sorted({o.event_id for o in orders if o.event_id is not None and ga_type_ids(o)})
     if events:
         await uow.counters.release_orders(events, ids)
+    await give_back_vouchers(uow, orders)
 
 
 def _has_seats(order: Order) -> bool:

@@ -18,8 +18,11 @@ from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Order
 from orders.domain.order_parts import Line
 from orders.domain.units import listing_unit_id
+from orders.domain.vouchers import Voucher
 from orders.handlers.order_changes import announce_order_change, release_inventory
 from orders.handlers.ports import OrdersUnit
+from orders.handlers.vouchers_redemption import priced, redeem_voucher, unlocked_by, voucher_for
+from orders.handlers.waitlist import keep_line_first
 from ticketing_common.domain_errors import NotFound
 from ticketing_common.failpoints import crash_here
 
@@ -51,12 +54,17 @@ def event_hold_window(uow: OrdersUnit, event: EventInfo, now: datetime) -> HoldW
     return hold_window(now, uow.hold_times.length(event.hold_minutes), event.ends_at)
 
 
-async def record_hold(uow: OrdersUnit, order: Order, window: HoldWindow) -> Hold:
-    """Store the order with its `order.created`; if that fails, give the hold back.
+async def record_hold(
+    uow: OrdersUnit, order: Order, window: HoldWindow, voucher: Voucher | None = None
+) -> Hold:
+    """Redeem the order's voucher, then store the order with its `order.created`; if that
+    fails, give the hold (and the voucher) back.
 
     A hold slower than the recovery's grace may find its id fenced by the sweep, which
     frees its claims: the buyer is asked to try again (503), nothing is held."""
     crash_here("orders.hold.after_claim")
+    if voucher is not None:
+        await redeem_voucher(uow, voucher, order)
     try:
         await uow.orders.insert(order, order.created_event())
     except Exception as error:
@@ -86,7 +94,12 @@ async def hold_listing(uow: OrdersUnit, user_id: str, ticket_id: str, now: datet
 
 
 async def hold_general(
-    uow: OrdersUnit, user_id: str, event_id: str, wanted: dict[str, int], now: datetime
+    uow: OrdersUnit,
+    user_id: str,
+    event_id: str,
+    wanted: dict[str, int],
+    now: datetime,
+    voucher_code: str | None = None,
 ) -> Hold:
     """N units of one or more general-admission types: every type, or none.
 
@@ -94,21 +107,25 @@ async def hold_general(
     refused as sold out, and those then cost no read of the buyer's orders. A buyer over
     the cap gives the claimed units straight back."""
     event = await open_event(uow, event_id, now)
+    voucher = await voucher_for(uow, event, voucher_code, now)
     lines = []
     for index, (type_id, quantity) in enumerate(wanted.items()):
-        ticket_type = event.check_quantity(type_id, quantity, f"items.{index}")
+        item = f"items.{index}"
+        ticket_type = event.check_quantity(type_id, quantity, item, unlocked_by(voucher))
         if ticket_type.seated:
             raise RuleViolation(f"{ticket_type.name} is seated: choose seats", "items")
-        lines.append(Line(type_id, quantity, ticket_type.price))
+        lines.append(ticket_type.line(quantity))
     window = event_hold_window(uow, event, now)
-    order = event.order_for(user_id, lines, window, now)
+    lines = priced(voucher, lines)
+    order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     await claim_lines(uow, event, order, lines)
+    await keep_line_first(uow, order, now)  # buyers waiting for a type come first
     try:
         await check_buyer_cap(uow, event, user_id, sum(wanted.values()), now)
     except HoldCapReached:
         await uow.counters.release(event_id, [line.ticket_type_id for line in lines], order.id)
         raise
-    return await record_hold(uow, order, window)
+    return await record_hold(uow, order, window, voucher)
 
 
 async def claim_lines(uow: OrdersUnit, event: EventInfo, order: Order, lines: list[Line]) -> None:

@@ -104,3 +104,7 @@ class ClaimGroups(Protocol):
     ) -> int | None:
         """None when claimed, else the units the type had left."""
         ...
+
+    def released(self, event_id: str) -> None:
+        """Units of the event may have come free: a sold-out proof no longer holds."""
+        ...

@@ -18,8 +18,11 @@ async def announce_order_change(uow: OrdersUnit, order: Order) -> None:
 
 
 async def release_inventory(uow: OrdersUnit, order: Order) -> None:
-    """Give back whatever the order holds; idempotent, so safe on every retry."""
+    """Give back whatever the order holds, its voucher's redemption included; idempotent,
+    so safe on every retry."""
     if units := unit_ids(order):
         await uow.inventory.release_units(units, order.id)
     if order.event_id is not None and (types := ga_type_ids(order)):
         await uow.counters.release(order.event_id, types, order.id)
+    if order.voucher is not None:
+        await uow.vouchers.give_back(order.voucher.id, [order.id])

@@ -20,6 +20,8 @@ from orders.handlers.inventory_ports import (
     CounterInventory,
     UnitInventory,
 )
+from orders.handlers.vouchers_ports import VoucherBook
+from orders.handlers.waitlist_ports import WaitlistRepository
 from ticketing_common.events import (
     Event,
     EventCreated,
@@ -143,6 +145,17 @@ class OrdersUnit(Protocol):
 
     @property
     def catalog(self) -> CatalogReplica: ...
+
+    @property
+    def vouchers(self) -> VoucherBook: ...
+
+    @property
+    def waitlist(self) -> WaitlistRepository: ...
+
+    @property
+    def waitlist_offer_minutes(self) -> float:
+        """How long a hold made for the first buyer on a waiting list lasts."""
+        ...
 
     @property
     def replica(self) -> InventoryReplica: ...

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from orders.domain.recovery import EVERY_CLAIM, RELEASABLE, Holding
 from orders.handlers.ports import OrdersUnit
+from orders.handlers.vouchers_recovery import release_abandoned_redemptions
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ async def release_abandoned_holds(
     released = await _release_unowned(uow, claimed, now)
     if since is not None:
         released += await _release_cancelled(uow, since, until)
+    # Voucher redemptions are claims too: the same windows, fences and bound.
+    await release_abandoned_redemptions(uow, since, until, now)
     return released
 
 

@@ -11,6 +11,7 @@ from orders.domain.holds import EventInfo
 from orders.domain.order_parts import Line
 from orders.domain.seating import SeatSpot, candidate_runs
 from orders.domain.units import seat_unit_id
+from orders.domain.vouchers import Voucher
 from orders.handlers.holds import (
     Hold,
     check_buyer_cap,
@@ -19,50 +20,63 @@ from orders.handlers.holds import (
     record_hold,
 )
 from orders.handlers.ports import OrdersUnit
+from orders.handlers.vouchers_redemption import priced, unlocked_by, voucher_for
 
 # How many candidate runs to try before re-reading the seat map (others may be racing).
 ATTEMPTS_PER_READ = 5
 READS = 3
 
 
-def _seat_lines(event: EventInfo, seats: dict[str, str]) -> list[Line]:
-    """One line per seat; `seats` maps seat id -> ticket type id."""
+def _seat_lines(event: EventInfo, seats: dict[str, str], voucher: Voucher | None) -> list[Line]:
+    """One line per seat, priced with the voucher; `seats` maps seat id -> ticket type id."""
     per_type: dict[str, int] = {}
     lines = []
     for seat_id, type_id in seats.items():
-        ticket_type = event.ticket_type(type_id)
         per_type[type_id] = per_type.get(type_id, 0) + 1
-        event.check_quantity(type_id, per_type[type_id])
-        lines.append(Line(type_id, 1, ticket_type.price, seat_id))
-    return lines
+        ticket_type = event.check_quantity(type_id, per_type[type_id], None, unlocked_by(voucher))
+        lines.append(ticket_type.line(1, seat_id))
+    return priced(voucher, lines)
 
 
 async def hold_seats(
-    uow: OrdersUnit, user_id: str, event_id: str, seat_ids: list[str], now: datetime
+    uow: OrdersUnit,
+    user_id: str,
+    event_id: str,
+    seat_ids: list[str],
+    now: datetime,
+    voucher_code: str | None = None,
 ) -> Hold:
     event = await open_event(uow, event_id, now)
+    voucher = await voucher_for(uow, event, voucher_code, now)
     wanted = list(dict.fromkeys(seat_ids))
     found = await uow.inventory.seat_types(event_id, wanted)
     missing = [s for s in wanted if s not in found]
     if missing:
         raise RuleViolation(f"Unknown seats: {', '.join(missing)}", "seats")
-    lines = _seat_lines(event, {s: found[s] for s in wanted})
+    lines = _seat_lines(event, {s: found[s] for s in wanted}, voucher)
     await check_buyer_cap(uow, event, user_id, len(lines), now)
     window = event_hold_window(uow, event, now)
-    order = event.order_for(user_id, lines, window, now)
+    order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     units = [seat_unit_id(event_id, s) for s in wanted]
     if not await uow.inventory.hold_units(units, order.id, window.expires_at, now):
         free = await uow.inventory.count_free_units(units, now)
         raise NotEnoughTickets(len(units), free, "seats")
-    return await record_hold(uow, order, window)
+    return await record_hold(uow, order, window, voucher)
 
 
 async def hold_together(
-    uow: OrdersUnit, user_id: str, event_id: str, type_id: str, quantity: int, now: datetime
+    uow: OrdersUnit,
+    user_id: str,
+    event_id: str,
+    type_id: str,
+    quantity: int,
+    now: datetime,
+    voucher_code: str | None = None,
 ) -> Hold:
     """The best adjacent run in one row; a run lost to a racing buyer → the next one."""
     event = await open_event(uow, event_id, now)
-    ticket_type = event.check_quantity(type_id, quantity)
+    voucher = await voucher_for(uow, event, voucher_code, now)
+    ticket_type = event.check_quantity(type_id, quantity, None, unlocked_by(voucher))
     if not ticket_type.seated:
         raise RuleViolation(f"{ticket_type.name} has no seats", "ticketTypeId")
     await check_buyer_cap(uow, event, user_id, quantity, now)
@@ -83,11 +97,11 @@ async def hold_together(
         if not runs and read > 0:
             break
         for run in runs:
-            lines = [Line(type_id, 1, ticket_type.price, seat) for seat in run]
-            order = event.order_for(user_id, lines, window, now)
+            lines = priced(voucher, [ticket_type.line(1, seat) for seat in run])
+            order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
             units = [seat_unit_id(event_id, s) for s in run]
             if await uow.inventory.hold_units(units, order.id, window.expires_at, now):
-                return await record_hold(uow, order, window)
+                return await record_hold(uow, order, window, voucher)
     if free_total >= quantity:
         raise RuleViolation(
             f"No {quantity} adjacent seats left in one row ({free_total} single seats available)",

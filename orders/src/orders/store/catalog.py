@@ -20,6 +20,9 @@ def _ticket_type_document(ticket_type: TicketTypeDefinition, seated: bool, shard
         "maxPerOrder": ticket_type.max_per_order,
         "seated": seated,
         "shards": shards,
+        "taxRateBp": ticket_type.tax_rate_bp,
+        "taxIncluded": ticket_type.tax_included,
+        "hidden": ticket_type.hidden,
     }
 
 
@@ -61,6 +64,9 @@ def event_from_document(doc: Document) -> EventInfo:
                 max_per_order=t["maxPerOrder"],
                 seated=t["seated"],
                 shards=t.get("shards", 1),
+                tax_rate_bp=t.get("taxRateBp", 0),
+                tax_included=t.get("taxIncluded", True),
+                hidden=t.get("hidden", False),
             )
             for t in doc["ticketTypes"]
         ],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from orders.domain.order import Order
-from orders.domain.order_parts import IssuedTicket, Line, ListingRef
+from orders.domain.order_parts import IssuedTicket, Line, ListingRef, VoucherRef
 from ticketing_common.mongo import Document
 
 
@@ -29,6 +29,7 @@ def order_document(order: Order) -> Document:
         "tickets": [asdict(t) for t in order.tickets],
         "cancelReason": order.cancel_reason,
         "settling": order.settling,
+        "voucher": asdict(order.voucher) if order.voucher else None,
     }
     if order.cancelled_at is not None:  # only then: the sparse index holds cancels only
         document["cancelledAt"] = order.cancelled_at
@@ -54,4 +55,5 @@ def order_from_document(doc: Document) -> Order:
         cancel_reason=doc.get("cancelReason"),
         settling=doc.get("settling"),
         cancelled_at=doc.get("cancelledAt"),
+        voucher=VoucherRef(**doc["voucher"]) if doc.get("voucher") else None,
     )

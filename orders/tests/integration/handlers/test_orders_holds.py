@@ -28,8 +28,19 @@ async def test_general_admission_hold_shape_and_availability(
         assert order["status"] == "created"
         assert order["amount"] == 41.0
         assert order["items"] == [
-            {"ticketTypeId": "ga", "quantity": 2, "unitPrice": 20.5, "seatId": None}
+            {
+                "ticketTypeId": "ga",
+                "quantity": 2,
+                "unitPrice": 20.5,
+                "seatId": None,
+                "discount": 0,
+                "taxRate": 0,
+                "taxIncluded": True,
+                "taxAmount": 0,
+                "total": 41.0,
+            }
         ]
+        assert (order["net"], order["tax"], order["gross"], order["voucher"]) == (41, 0, 41, None)
         assert order["version"] == 0
         expires = helpers.parse_time(order["expiresAt"])
         assert timedelta(minutes=14) < expires - utc_now() <= timedelta(minutes=15)

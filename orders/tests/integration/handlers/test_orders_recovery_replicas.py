@@ -17,6 +17,7 @@ from orders.store.claims import ClaimStore
 from orders.store.counters import CounterStore
 from orders.store.inventory import InventoryStore
 from orders.store.orders import OrderStore
+from orders.store.vouchers import VoucherStore
 from ticketing_common.events import utc_now
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -39,6 +40,7 @@ class Replica:
     orders: OrderStore
     inventory: InventoryStore
     claims: ClaimStore
+    vouchers: VoucherStore
     availability: Changes = field(default_factory=Changes)
 
     @property
@@ -74,7 +76,8 @@ async def test_replicas_sweeping_at_once_fence_once_and_free_everything(
 ) -> None:
     db = mongo_client[database_name]
     replicas = [
-        Replica(OrderStore(db), InventoryStore(db), ClaimStore(db)) for _ in range(REPLICAS)
+        Replica(OrderStore(db), InventoryStore(db), ClaimStore(db), VoucherStore(db))
+        for _ in range(REPLICAS)
     ]
     await replicas[0].orders.ensure_indexes()
     await replicas[0].inventory.ensure_indexes()

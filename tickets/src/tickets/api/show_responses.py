@@ -21,6 +21,9 @@ class TicketTypeOut(CamelModel):
     price: float
     quantity: int
     max_per_order: int
+    tax_rate: float  # a percentage: 19.5
+    tax_included: bool
+    hidden: bool
 
 
 class SeatOut(CamelModel):
@@ -62,7 +65,9 @@ class EventSummaryOut(CamelModel):
     ticket_types: list[TicketTypeOut]
 
     @classmethod
-    def fields_of(cls, show: Show) -> dict[str, object]:
+    def fields_of(cls, show: Show, viewer: str | None) -> dict[str, object]:
+        """A hidden ticket type (sold with a voucher) is shown to the organizer only."""
+        shown = [t for t in show.ticket_types if viewer == show.organizer_id or not t.hidden]
         return {
             "id": show.id,
             "organizer_id": show.organizer_id,
@@ -77,7 +82,7 @@ class EventSummaryOut(CamelModel):
             "status": show.status,
             "version": show.version,
             "seated": show.seated,
-            "price_from": to_major(min(t.price for t in show.ticket_types)),
+            "price_from": to_major(min(t.price for t in shown or show.ticket_types)),
             "ticket_types": [
                 TicketTypeOut(
                     id=t.id,
@@ -85,21 +90,24 @@ class EventSummaryOut(CamelModel):
                     price=to_major(t.price),
                     quantity=t.quantity,
                     max_per_order=t.max_per_order,
+                    tax_rate=t.tax_rate_bp / 100,
+                    tax_included=t.tax_included,
+                    hidden=t.hidden,
                 )
-                for t in show.ticket_types
+                for t in shown
             ],
         }
 
     @classmethod
-    def of(cls, show: Show) -> EventSummaryOut:
-        return cls.model_validate(cls.fields_of(show))
+    def of(cls, show: Show, viewer: str | None = None) -> EventSummaryOut:
+        return cls.model_validate(cls.fields_of(show, viewer))
 
 
 class EventOut(EventSummaryOut):
     seating: SeatingOut | None
 
     @classmethod
-    def of(cls, show: Show) -> EventOut:
+    def of(cls, show: Show, viewer: str | None = None) -> EventOut:
         seating = None
         if show.seated:
             seating = SeatingOut(
@@ -125,4 +133,4 @@ class EventOut(EventSummaryOut):
                     for section in show.sections
                 ]
             )
-        return cls.model_validate({**cls.fields_of(show), "seating": seating})
+        return cls.model_validate({**cls.fields_of(show, viewer), "seating": seating})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field, field_validator
@@ -25,6 +26,12 @@ Name = Annotated[str, trimmed(200)]
 Label = Annotated[str, trimmed(20)]
 Quantity = Annotated[int, Field(gt=0, le=100_000)]
 MaxPerOrder = Annotated[int, Field(ge=1, le=100)]
+# A tax rate as a percentage with at most 2 decimals (19.5); inside: basis points (1950).
+TaxRate = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
+
+
+def basis_points(rate: Decimal | None) -> int | None:
+    return None if rate is None else int(rate * 100)
 
 
 class VenueIn(CamelModel):
@@ -37,6 +44,9 @@ class TicketTypeIn(CamelModel):
     price: Price
     quantity: Quantity | None = None  # general admission only; seat maps count their seats
     max_per_order: MaxPerOrder = 5
+    tax_rate: TaxRate = Decimal(0)
+    tax_included: bool = True  # in the price (VAT), or added on top (US sales tax)
+    hidden: bool = False  # sold only with a voucher that unlocks it
 
 
 class RowIn(CamelModel):
@@ -103,7 +113,15 @@ class EventIn(CamelModel):
             hold_minutes=self.hold_minutes,
             currency=self.currency,
             ticket_types=tuple(
-                TicketTypeSpec(t.name, to_minor(t.price), t.quantity, t.max_per_order)
+                TicketTypeSpec(
+                    t.name,
+                    to_minor(t.price),
+                    t.quantity,
+                    t.max_per_order,
+                    int(t.tax_rate * 100),
+                    t.tax_included,
+                    t.hidden,
+                )
                 for t in self.ticket_types
             ),
             seating=self.seating.specs() if self.seating else None,
@@ -116,6 +134,9 @@ class TicketTypeChangeIn(CamelModel):
     price: Price | None = None
     quantity: Annotated[int, Field(ge=0, le=100_000)] | None = None
     max_per_order: MaxPerOrder | None = None
+    tax_rate: TaxRate | None = None
+    tax_included: bool | None = None
+    hidden: bool | None = None
 
 
 class EventPatchIn(CamelModel):
@@ -146,6 +167,9 @@ class EventPatchIn(CamelModel):
                     None if t.price is None else to_minor(t.price),
                     t.quantity,
                     t.max_per_order,
+                    basis_points(t.tax_rate),
+                    t.tax_included,
+                    t.hidden,
                 )
                 for t in self.ticket_types
             ),

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from ticketing_common.auth import CurrentUser
+from ticketing_common.auth import CurrentUser, OptionalUser
 from ticketing_common.events import utc_now
 from ticketing_common.paging import PageDep, add_paging_headers
 from tickets.api.deps import CatalogDep
@@ -35,7 +35,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create(body: EventIn, user: CurrentUser, catalog: CatalogDep) -> EventOut:
-    return EventOut.of(await create_show(catalog, user.id, body.draft(), utc_now()))
+    return EventOut.of(await create_show(catalog, user.id, body.draft(), utc_now()), user.id)
 
 
 @router.get("")
@@ -44,6 +44,7 @@ async def search(
     response: Response,
     page: PageDep,
     catalog: CatalogDep,
+    user: OptionalUser,
     q: Annotated[str, Query(max_length=200)] = "",
     starts_from: Annotated[datetime | None, Query(alias="from")] = None,
     starts_before: Annotated[datetime | None, Query(alias="to")] = None,
@@ -62,12 +63,14 @@ async def search(
     )
     shows, total = await catalog.search_shows(query, page.skip, page.size)
     add_paging_headers(request, response, page, total)
-    return [EventSummaryOut.of(show) for show in shows]
+    viewer = user.id if user else None
+    return [EventSummaryOut.of(show, viewer) for show in shows]
 
 
 @router.get("/{event_id}")
-async def read(event_id: str, catalog: CatalogDep) -> EventOut:
-    return EventOut.of(await get_show(catalog, event_id))
+async def read(event_id: str, catalog: CatalogDep, user: OptionalUser) -> EventOut:
+    """The event; hidden ticket types (sold with a voucher) only for its organizer."""
+    return EventOut.of(await get_show(catalog, event_id), user.id if user else None)
 
 
 @router.patch("/{event_id}")
@@ -75,12 +78,12 @@ async def edit(
     event_id: str, body: EventPatchIn, user: CurrentUser, catalog: CatalogDep
 ) -> EventOut:
     show = await update_show(catalog, event_id, user.id, body.patch(), body.version, utc_now())
-    return EventOut.of(show)
+    return EventOut.of(show, user.id)
 
 
 @router.post("/{event_id}/cancel")
 async def cancel(event_id: str, user: CurrentUser, catalog: CatalogDep) -> EventOut:
-    return EventOut.of(await cancel_show(catalog, event_id, user.id))
+    return EventOut.of(await cancel_show(catalog, event_id, user.id), user.id)
 
 
 @router.get("/{event_id}/stats")

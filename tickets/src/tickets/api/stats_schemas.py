@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ticketing_common.money import to_major
 from ticketing_common.schemas import CamelModel
 from tickets.domain.stats import ShowStats
@@ -14,9 +16,12 @@ class TypeStatsOut(CamelModel):
     quantity: int
     sold: int
     held: int
-    revenue: float
+    revenue: float  # what buyers paid: the gross
     remaining: int
     refunded: int  # sold, then refunded: the event was cancelled
+    gross: float
+    net: float
+    tax: float
 
 
 class TotalsOut(CamelModel):
@@ -24,6 +29,14 @@ class TotalsOut(CamelModel):
     revenue: float
     remaining: int
     refunded: int
+    gross: float
+    net: float
+    tax: float
+
+
+class SalesPointOut(CamelModel):
+    at: datetime
+    sold: int  # tickets sold before `at` (cumulative)
 
 
 class StatsOut(CamelModel):
@@ -31,6 +44,7 @@ class StatsOut(CamelModel):
     currency: str
     ticket_types: list[TypeStatsOut]
     totals: TotalsOut
+    sales_over_time: list[SalesPointOut]
 
     @classmethod
     def of(cls, stats: ShowStats) -> StatsOut:
@@ -48,6 +62,9 @@ class StatsOut(CamelModel):
                     revenue=to_major(t.revenue),
                     remaining=t.remaining,
                     refunded=t.refunded,
+                    gross=to_major(t.revenue),
+                    net=to_major(t.net),
+                    tax=to_major(t.tax),
                 )
                 for t in stats.ticket_types
             ],
@@ -56,5 +73,9 @@ class StatsOut(CamelModel):
                 revenue=to_major(stats.revenue),
                 remaining=stats.remaining,
                 refunded=stats.refunded,
+                gross=to_major(stats.revenue),
+                net=to_major(stats.net),
+                tax=to_major(stats.tax),
             ),
+            sales_over_time=[SalesPointOut(at=p.at, sold=p.sold) for p in stats.sales_over_time],
         )

@@ -35,6 +35,9 @@ class TicketTypeSpec:
     price: int
     quantity: int | None
     max_per_order: int = 5
+    tax_rate_bp: int = 0
+    tax_included: bool = True
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class TicketTypeChange:
     price: int | None = None
     quantity: int | None = None
     max_per_order: int | None = None
+    tax_rate_bp: int | None = None
+    tax_included: bool | None = None
+    hidden: bool | None = None
 
 
 @dataclass(frozen=True)

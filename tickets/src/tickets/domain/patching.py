@@ -48,6 +48,8 @@ def _changed_types(
                 "Seated ticket types take their quantity from the seat map",
                 f"ticketTypes.{n}.quantity",
             )
+        if change.hidden and seated:
+            raise RuleViolation("A seated ticket type cannot be hidden", f"ticketTypes.{n}.hidden")
         if change.id is not None:
             types[change.id] = _changed_type(types, change, n, sales)
             continue
@@ -57,8 +59,11 @@ def _changed_types(
             raise RuleViolation("Quantity is required", f"ticketTypes.{n}.quantity")
         next_number += 1
         new_id = type_id(next_number)
-        types[new_id] = TicketType(
-            new_id, change.name, change.price, change.quantity or 0, change.max_per_order or 5
+        types[new_id] = _taxed(
+            TicketType(
+                new_id, change.name, change.price, change.quantity or 0, change.max_per_order or 5
+            ),
+            change,
         )
     _check_names(types, changes)
     return tuple(types.values())
@@ -78,12 +83,25 @@ def _changed_type(
             f"Quantity cannot go below the {taken} tickets already sold or held",
             f"ticketTypes.{n}.quantity",
         )
-    return TicketType(
-        existing.id,
-        (change.name or existing.name).strip(),
-        existing.price if change.price is None else change.price,
-        quantity,
-        change.max_per_order or existing.max_per_order,
+    edited = replace(
+        existing,
+        name=(change.name or existing.name).strip(),
+        price=existing.price if change.price is None else change.price,
+        quantity=quantity,
+        max_per_order=change.max_per_order or existing.max_per_order,
+    )
+    return _taxed(edited, change)
+
+
+def _taxed(ticket_type: TicketType, change: TicketTypeChange) -> TicketType:
+    """The type with the change's tax rule and visibility, where it gives them."""
+    return replace(
+        ticket_type,
+        tax_rate_bp=ticket_type.tax_rate_bp if change.tax_rate_bp is None else change.tax_rate_bp,
+        tax_included=(
+            ticket_type.tax_included if change.tax_included is None else change.tax_included
+        ),
+        hidden=ticket_type.hidden if change.hidden is None else change.hidden,
     )
 
 

@@ -26,6 +26,20 @@ class OrderLine:
     quantity: int
     unit_price: int
     seat_id: str | None = None
+    # As orders priced the line (older events: no discount, no tax).
+    discount: int = 0
+    tax_amount: int = 0
+    tax_included: bool = True
+
+    @property
+    def net(self) -> int:
+        """What the line earns before tax."""
+        subtotal = self.unit_price * self.quantity - self.discount
+        return subtotal - self.tax_amount if self.tax_included else subtotal
+
+    @property
+    def gross(self) -> int:
+        return self.net + self.tax_amount
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,7 @@ class OrderRecord:
     lines: tuple[OrderLine, ...] = ()
     expires_at: datetime | None = None
     ticket_price: int | None = None  # what the order pays for the listing it holds
+    completed_at: datetime | None = None  # when `order.completed` says it was paid
 
 
 def advance(current: OrderRecord | None, incoming: OrderRecord) -> OrderRecord | None:
@@ -57,6 +72,7 @@ def advance(current: OrderRecord | None, incoming: OrderRecord) -> OrderRecord |
         lines,
         current.expires_at,
         incoming.ticket_price or current.ticket_price,
+        incoming.completed_at or current.completed_at,
     )
 
 
@@ -64,8 +80,10 @@ def advance(current: OrderRecord | None, incoming: OrderRecord) -> OrderRecord |
 class TypeSales:
     sold: int = 0
     held: int = 0
-    revenue: int = 0  # minor units
+    revenue: int = 0  # minor units: what buyers paid, the gross
     refunded: int = 0  # units sold, then refunded (the event was cancelled)
+    net: int = 0
+    tax: int = 0
 
 
 @dataclass
@@ -73,6 +91,8 @@ class Sales:
     by_type: dict[str, TypeSales] = field(default_factory=dict)
     sold_seats: set[str] = field(default_factory=set)
     held_seats: set[str] = field(default_factory=set)
+    # (when, tickets) of each completed order that says when it completed.
+    completions: list[tuple[datetime, int]] = field(default_factory=list)
 
     def of(self, ticket_type_id: str) -> TypeSales:
         return self.by_type.get(ticket_type_id, TypeSales())
@@ -98,11 +118,15 @@ def tally(records: Iterable[OrderRecord], now: datetime) -> Sales:
             figures = sales.by_type.setdefault(line.ticket_type_id, TypeSales())
             if record.state == "completed":
                 figures.sold += line.quantity
-                figures.revenue += line.quantity * line.unit_price
+                figures.revenue += line.gross
+                figures.net += line.net
+                figures.tax += line.tax_amount
                 if line.seat_id:
                     sales.sold_seats.add(line.seat_id)
             else:
                 figures.held += line.quantity
                 if line.seat_id:
                     sales.held_seats.add(line.seat_id)
+        if record.state == "completed" and record.completed_at is not None:
+            sales.completions.append((record.completed_at, sum(n.quantity for n in record.lines)))
     return sales

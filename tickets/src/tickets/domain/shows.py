@@ -124,10 +124,10 @@ class Show(ShowDetails):
             raise RuleViolation("endsAt must be after startsAt", "endsAt")
         return starts_at, ends_at
 
-    def sales_stats(self, user_id: str, sales: Sales) -> ShowStats:
+    def sales_stats(self, user_id: str, sales: Sales, now: datetime) -> ShowStats:
         """Sold, held, revenue and remaining per ticket type: the organizer's view only."""
         self.check_organizer(user_id)
-        return ShowStats.of(self.id, self.currency, self.ticket_types, sales)
+        return ShowStats.of(self.id, self.currency, self.ticket_types, sales, now)
 
     def _next_version(self, **changes: Any) -> Show:
         """The show with `changes` as its next version, recording the `event.updated` that

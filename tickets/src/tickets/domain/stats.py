@@ -1,12 +1,15 @@
-"""An organizer's view of sales: per ticket type, sold, held, revenue, remaining, and
-refunded (sold, then refunded when the event was cancelled)."""
+"""An organizer's view of sales: per ticket type, sold, held, revenue (the gross, with its
+net and tax), remaining, and refunded (sold, then refunded when the event was
+cancelled); and tickets sold over time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from tickets.domain.sales import Sales
+from tickets.domain.sales_timeline import SalesPoint, sales_over_time
 from tickets.domain.ticket_types import TicketType
 
 
@@ -21,6 +24,8 @@ class TypeStats:
     revenue: int
     remaining: int
     refunded: int = 0
+    net: int = 0
+    tax: int = 0
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class ShowStats:
     event_id: str
     currency: str
     ticket_types: tuple[TypeStats, ...]
+    sales_over_time: tuple[SalesPoint, ...] = ()
 
     @property
     def sold(self) -> int:
@@ -45,9 +51,22 @@ class ShowStats:
     def refunded(self) -> int:
         return sum(t.refunded for t in self.ticket_types)
 
+    @property
+    def net(self) -> int:
+        return sum(t.net for t in self.ticket_types)
+
+    @property
+    def tax(self) -> int:
+        return sum(t.tax for t in self.ticket_types)
+
     @classmethod
     def of(
-        cls, event_id: str, currency: str, ticket_types: Iterable[TicketType], sales: Sales
+        cls,
+        event_id: str,
+        currency: str,
+        ticket_types: Iterable[TicketType],
+        sales: Sales,
+        now: datetime,
     ) -> ShowStats:
         types = []
         for ticket_type in ticket_types:
@@ -64,6 +83,9 @@ class ShowStats:
                     # Unexpired holds may still turn into sales, so they are not remaining.
                     max(0, ticket_type.quantity - figures.sold - figures.held),
                     figures.refunded,
+                    figures.net,
+                    figures.tax,
                 )
             )
-        return cls(event_id, currency, tuple(types))
+        timeline = tuple(sales_over_time(sales.completions, now))
+        return cls(event_id, currency, tuple(types), timeline)

@@ -18,6 +18,9 @@ class TicketType:
     price: int  # minor units
     quantity: int  # for seated shows: the number of seats of this type
     max_per_order: int = 5
+    tax_rate_bp: int = 0  # hundredths of a percent: 1950 = 19.5 %
+    tax_included: bool = True  # in the price (VAT), or added on top (US sales tax)
+    hidden: bool = False  # sold only with a voucher that unlocks it; not on public pages
 
     def definition(self) -> TicketTypeDefinition:
         """The type as `event.created` / `event.updated` carry it to orders."""
@@ -27,6 +30,9 @@ class TicketType:
             price=self.price,
             quantity=self.quantity,
             max_per_order=self.max_per_order,
+            tax_rate_bp=self.tax_rate_bp,
+            tax_included=self.tax_included,
+            hidden=self.hidden,
         )
 
 
@@ -54,6 +60,8 @@ def build_type(
     spec: TicketTypeSpec, type_id: str, n: int, sections: tuple[Section, ...], seated: bool
 ) -> TicketType:
     """The type a spec describes; a seated type counts its seats in `sections`."""
+    if seated and spec.hidden:
+        raise RuleViolation("A seated ticket type cannot be hidden", f"ticketTypes.{n}.hidden")
     if seated:
         if spec.quantity is not None:
             raise RuleViolation(
@@ -67,4 +75,13 @@ def build_type(
         raise RuleViolation("Quantity is required", f"ticketTypes.{n}.quantity")
     else:
         quantity = spec.quantity
-    return TicketType(type_id, spec.name.strip(), spec.price, quantity, spec.max_per_order)
+    return TicketType(
+        type_id,
+        spec.name.strip(),
+        spec.price,
+        quantity,
+        spec.max_per_order,
+        spec.tax_rate_bp,
+        spec.tax_included,
+        spec.hidden,
+    )

@@ -81,4 +81,4 @@ async def cancel_show(uow: UnitOfWork, show_id: str, user_id: str) -> Show:
 
 async def get_stats(stores: Stores, show_id: str, user_id: str, now: datetime) -> ShowStats:
     show = await get_show(stores, show_id)
-    return show.sales_stats(user_id, tally(await stores.orders.for_event(show.id), now))
+    return show.sales_stats(user_id, tally(await stores.orders.for_event(show.id), now), now)

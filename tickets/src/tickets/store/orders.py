@@ -22,10 +22,14 @@ def to_document(record: OrderRecord) -> Document:
                 "quantity": line.quantity,
                 "unitPrice": line.unit_price,
                 "seatId": line.seat_id,
+                "discount": line.discount,
+                "taxAmount": line.tax_amount,
+                "taxIncluded": line.tax_included,
             }
             for line in record.lines
         ],
         "expiresAt": record.expires_at,
+        "completedAt": record.completed_at,
     }
 
 
@@ -37,10 +41,19 @@ def from_document(doc: Document) -> OrderRecord:
         ticket_id=doc.get("ticketId"),
         ticket_price=doc.get("ticketPrice"),
         lines=tuple(
-            OrderLine(line["ticketTypeId"], line["quantity"], line["unitPrice"], line["seatId"])
+            OrderLine(
+                line["ticketTypeId"],
+                line["quantity"],
+                line["unitPrice"],
+                line["seatId"],
+                line.get("discount", 0),
+                line.get("taxAmount", 0),
+                line.get("taxIncluded", True),
+            )
             for line in doc.get("lines", [])
         ),
         expires_at=doc.get("expiresAt"),
+        completed_at=doc.get("completedAt"),
     )
 
 

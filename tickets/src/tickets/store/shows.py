@@ -22,6 +22,10 @@ TICKET_TYPE_KEYS = {
     "price": "price",
     "quantity": "quantity",
     "maxPerOrder": "max_per_order",
+    # Added later: older documents have no tax and no hidden types (the defaults).
+    "taxRateBp": "tax_rate_bp",
+    "taxIncluded": "tax_included",
+    "hidden": "hidden",
 }
 
 
@@ -75,7 +79,7 @@ def from_document(doc: Document) -> Show:
         hold_minutes=doc["holdMinutes"],
         currency=doc["currency"],
         ticket_types=tuple(
-            TicketType(**{attribute: t[key] for key, attribute in TICKET_TYPE_KEYS.items()})
+            TicketType(**{a: t[key] for key, a in TICKET_TYPE_KEYS.items() if key in t})
             for t in doc["ticketTypes"]
         ),
         sections=tuple(

@@ -84,6 +84,9 @@ async def test_create_publishes_the_full_inventory(tickets_api: TicketsApi) -> N
         "price": 8000,
         "quantity": 2,
         "maxPerOrder": 2,
+        "taxRateBp": 0,
+        "taxIncluded": True,
+        "hidden": False,
     }
 
 
