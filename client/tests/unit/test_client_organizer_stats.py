@@ -40,12 +40,13 @@ def test_missing_parts_are_unknown_not_errors() -> None:
     assert read_stats(None).types == []
 
 
-def test_timeline_variants_and_bad_entries() -> None:
+def test_timeline_points_and_bad_entries() -> None:
     body = {
-        "sales": [
-            {"time": "2031-04-01T10:00:00+00:00", "quantity": 3},
+        "salesOverTime": [
+            {"at": "2031-04-01T10:00:00+00:00", "sold": 3},
             {"at": "not a date", "sold": 1},
             {"at": "2031-04-02T10:00:00Z", "sold": True},
+            {"time": "2031-04-03T10:00:00Z", "quantity": 4},
         ]
     }
     assert sales_timeline(body) == [(datetime(2031, 4, 1, 10, tzinfo=UTC), 3)]

@@ -16,8 +16,6 @@ from typing import Any
 from client.formatting import parse_datetime
 from client.shapes import Json, first
 
-_TIMELINE = ("salesOverTime", "salesTimeline", "timeline", "sales")
-
 
 def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
@@ -74,14 +72,15 @@ def _type_figures(entry: Json) -> TypeFigures:
 
 
 def sales_timeline(body: Any) -> list[tuple[datetime, int]]:
-    """(moment, tickets sold then) from [{at|time|bucket, sold|quantity|count}, ...]."""
-    raw = first(body, *_TIMELINE)
+    """(moment, tickets sold by then) from the statistics' `salesOverTime: [{at, sold}]`;
+    entries that are not such points are left out."""
+    raw = first(body, "salesOverTime")
     if not isinstance(raw, list):
         return []
     points = []
     for entry in raw:
-        moment = parse_datetime(first(entry, "at", "time", "bucket", "soldAt", "completedAt"))
-        quantity = _optional_count(first(entry, "sold", "quantity", "count", "tickets"))
+        moment = parse_datetime(first(entry, "at"))
+        quantity = _optional_count(first(entry, "sold"))
         if moment is not None and quantity is not None:
             points.append((moment, quantity))
     return points
