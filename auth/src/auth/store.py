@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
@@ -85,12 +85,11 @@ class UserStore:
         self, user_id: str, ended: Callable[[int], UserSignedOut]
     ) -> UserSignedOut:
         async def save(session: AsyncClientSession) -> UserSignedOut:
-            doc = await self.users.find_one_and_update(
-                {"_id": user_id},
-                {"$inc": {"sessionGeneration": 1}},
-                return_document=ReturnDocument.AFTER,
-                session=session,
-            )
+            # An update and a read in one transaction, not one findAndModify: the
+            # embedded database answers that by reading every user.
+            which = {"_id": user_id}
+            await self.users.update_one(which, {"$inc": {"sessionGeneration": 1}}, session=session)
+            doc = await self.users.find_one(which, {"sessionGeneration": 1}, session=session)
             if doc is None:  # a valid token of a user who no longer exists
                 raise NotAuthorized()
             event = ended(int(doc["sessionGeneration"]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bson import Binary
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -20,6 +20,9 @@ from notifications.domain.mail import Attachment, Mail, MailKind
 from ticketing_common.mongo import Document
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+# How many due mails one pass tries to claim when other senders take them first.
+CLAIM_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,21 @@ class MailRecords:
         )
 
     async def claim_due(self, now: datetime, claim: timedelta) -> StoredMail | None:
-        """The oldest due mail, claimed for `claim` (no other sender takes it meanwhile)."""
-        doc = await self.collection.find_one_and_update(
-            {"status": PENDING, "dueAt": {"$lte": now}},
-            {"$set": {"dueAt": now + claim}, "$inc": {"attempts": 1}},
-            sort=[("dueAt", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
-        return None if doc is None else _stored(doc)
+        """The oldest due mail, claimed for `claim` (no other sender takes it meanwhile).
+
+        Read, then compare-and-set on the due time read (no findAndModify: the embedded
+        database answers it by reading the whole collection); a mail another sender
+        claimed first is skipped for the next one."""
+        due = {"status": PENDING, "dueAt": {"$lte": now}}
+        for _ in range(CLAIM_ATTEMPTS):
+            doc = await self.collection.find_one(due, sort=[("dueAt", ASCENDING)])
+            if doc is None:
+                return None
+            mine = {"_id": doc["_id"], "status": PENDING, "dueAt": doc["dueAt"]}
+            claimed = {"dueAt": now + claim, "attempts": doc.get("attempts", 0) + 1}
+            if (await self.collection.update_one(mine, {"$set": claimed})).modified_count:
+                return _stored({**doc, **claimed})
+        return None
 
     async def mark_sent(self, record_id: str, now: datetime) -> None:
         await self.collection.update_one(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from pymongo import DESCENDING, ReturnDocument
+from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -87,13 +87,20 @@ class MongoPaymentStore:
     async def _renew_claim(
         self, which: Document, status: str, claimed_at: str, stale_before: datetime, now: datetime
     ) -> Payment | None:
-        """Take over a claim on a payment in `status` made before `stale_before`."""
-        doc = await self.payments.find_one_and_update(
-            {**which, "status": status, claimed_at: {"$lt": stale_before}},
-            {"$set": {claimed_at: now, "updatedAt": now}},
-            return_document=ReturnDocument.AFTER,
+        """Take over a claim on a payment in `status` made before `stale_before`.
+
+        Read, then compare-and-set on the claim time read (no findAndModify: the embedded
+        database answers it by reading the whole collection)."""
+        doc = await self.payments.find_one(
+            {**which, "status": status, claimed_at: {"$lt": stale_before}}
         )
-        return payment_of(doc) if doc else None
+        if doc is None:
+            return None
+        taken = {"_id": doc["_id"], "status": status, claimed_at: doc[claimed_at]}
+        moved = await self.payments.update_one(taken, {"$set": {claimed_at: now, "updatedAt": now}})
+        if moved.modified_count != 1:
+            return None  # another process took it over first
+        return payment_of({**doc, claimed_at: now, "updatedAt": now})
 
     async def save(self, payment: Payment, now: datetime, event: Event | None = None) -> bool:
         query = {"_id": payment.id, "status": TRANSITIONS[payment.status].value}
