@@ -92,16 +92,16 @@ class Listener(ABC, Generic[E]):
                 await self._subscription.unsubscribe()
 
     async def _consume(self, subscription: JetStreamContext.PullSubscription) -> None:
+        # A listener never stops: a failed fetch is tried again, and what a failed batch
+        # left unacknowledged is redelivered after ack_wait.
         while True:
             try:
-                messages = await subscription.fetch(self.batch_size, timeout=1)
+                await self.process_batch(await subscription.fetch(self.batch_size, timeout=1))
             except (NatsTimeoutError, TimeoutError):
                 continue
             except Exception:
-                log.exception("fetch failed", extra={"durable": self.durable})
+                log.exception("fetch or batch failed", extra={"durable": self.durable})
                 await asyncio.sleep(1)
-                continue
-            await self.process_batch(messages)
 
     async def process_batch(self, messages: list[Msg]) -> None:
         """Apply a fetched batch in one transaction (one read and one write of records,
