@@ -50,11 +50,11 @@ class CurrentUserOut(BaseModel):
     currentUser: UserOut | None  # noqa: N815 - the original API's field name
 
 
-def get_store(request: Request) -> UserStore:
+async def get_store(request: Request) -> UserStore:
     return container_of(request, UserStore)
 
 
-def get_settings(request: Request) -> AuthSettings:
+async def get_settings(request: Request) -> AuthSettings:
     return settings_of(request, AuthSettings)
 
 

@@ -28,7 +28,7 @@ _env.tests["stripe_test_key"] = is_test_key
 templates = Jinja2Templates(env=_env)
 
 
-def get_gateway(request: Request) -> Gateway:
+async def get_gateway(request: Request) -> Gateway:
     gateway: Gateway = request.app.state.gateway
     return gateway
 

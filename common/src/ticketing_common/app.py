@@ -149,7 +149,7 @@ async def _close_nats(nc: NatsClient) -> None:
         await nc.close()
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 

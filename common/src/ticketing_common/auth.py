@@ -118,7 +118,7 @@ def revocations_of(request: Request) -> Revocations | None:
     return revocations if isinstance(revocations, Revocations) else None
 
 
-def optional_session(request: Request) -> Session | None:
+async def optional_session(request: Request) -> Session | None:
     """The request's live session: None when signed out, tampered, expired or revoked."""
     settings = settings_of(request, BaseServiceSettings)
     token = request.cookies.get(settings.cookie_name)
@@ -132,11 +132,11 @@ def optional_session(request: Request) -> Session | None:
 OptionalSession = Annotated[Session | None, Depends(optional_session)]
 
 
-def optional_user(session: OptionalSession) -> SessionUser | None:
+async def optional_user(session: OptionalSession) -> SessionUser | None:
     return session.user if session else None
 
 
-def current_session(session: OptionalSession) -> Session:
+async def current_session(session: OptionalSession) -> Session:
     """The live session, or 401: what every signed-in route depends on."""
     if session is None:
         raise NotAuthorized()
@@ -146,7 +146,7 @@ def current_session(session: OptionalSession) -> Session:
 CurrentSession = Annotated[Session, Depends(current_session)]
 
 
-def current_user(session: CurrentSession) -> SessionUser:
+async def current_user(session: CurrentSession) -> SessionUser:
     return session.user
 
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from ticketing_common.config import HttpEdgeSettings
 from ticketing_common.errors import ContainUnexpectedErrors
-from ticketing_common.logs import request_logging_middleware
+from ticketing_common.logs import RequestLogging
 from ticketing_common.request_limits import RequestLimits
 
 
@@ -23,4 +23,4 @@ def install_http_guards(app: FastAPI, settings: HttpEdgeSettings) -> None:
         max_header_bytes=settings.max_header_bytes,
     )
     app.add_middleware(ContainUnexpectedErrors)
-    app.middleware("http")(request_logging_middleware)
+    app.add_middleware(RequestLogging)

@@ -8,12 +8,12 @@ import logging
 import re
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 event_id_var: ContextVar[str | None] = ContextVar("event_id", default=None)
@@ -22,6 +22,9 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 # A caller's request id is kept only if it looks like one (a UUID, a hex or base64url
 # token): anything longer or with other characters is replaced, never echoed or logged.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+# Probes are not logged: they would drown the requests.
+_QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+_access = logging.getLogger("access")
 
 
 def request_id_of(header: str | None) -> str:
@@ -78,23 +81,42 @@ def event_context(event_id: str) -> Iterator[None]:
         event_id_var.reset(token)
 
 
-async def request_logging_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    request_id = request_id_of(request.headers.get("x-request-id"))
-    token = request_id_var.set(request_id)
-    try:
-        response = await call_next(request)
-        response.headers["X-Request-Id"] = request_id
-        if request.url.path not in {"/healthz", "/readyz"}:
-            logging.getLogger("access").info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.url.path,
-                    "status": response.status_code,
-                },
-            )
-        return response
-    finally:
-        request_id_var.reset(token)
+class RequestLogging:
+    """ASGI middleware: a request id for the request's logs, echoed as `X-Request-Id`,
+    and one access line when the answer starts (a stream is logged when it opens).
+
+    Plain ASGI rather than Starlette's `BaseHTTPMiddleware`, which runs every request in
+    an extra task behind memory streams: measured under a flash sale, that plumbing was
+    about a third of a service's CPU.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = Headers(scope=scope).get("x-request-id")
+        request_id = request_id_of(header)
+        path = scope["path"]
+
+        async def logged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Request-Id"] = request_id
+                if path not in _QUIET_PATHS:
+                    _access.info(
+                        "request",
+                        extra={
+                            "method": scope["method"],
+                            "path": path,
+                            "status": message["status"],
+                        },
+                    )
+            await send(message)
+
+        token = request_id_var.set(request_id)
+        try:
+            await self.app(scope, receive, logged)
+        finally:
+            request_id_var.reset(token)

@@ -29,7 +29,7 @@ class Page:
         return (self.number - 1) * self.size
 
 
-def get_page(
+async def get_page(
     request: Request,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int | None, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE)] = None,

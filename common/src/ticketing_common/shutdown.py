@@ -111,7 +111,7 @@ class ShutdownSignal:
         self.stop()
 
 
-def shutdown_signal(request: Request) -> ShutdownSignal:
+async def shutdown_signal(request: Request) -> ShutdownSignal:
     shutdown: ShutdownSignal = request.app.state.shutdown
     return shutdown
 

@@ -24,7 +24,7 @@ class PendingExpiration(CamelModel):
     expires_at: datetime
 
 
-def get_schedules(request: Request) -> ExpirationSchedules:
+async def get_schedules(request: Request) -> ExpirationSchedules:
     return container_of(request, ExpirationSchedules)
 
 

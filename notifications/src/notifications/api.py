@@ -54,7 +54,7 @@ class MailOut(CamelModel):
         )
 
 
-def dev_mailbox(request: Request) -> DevMailbox:
+async def dev_mailbox(request: Request) -> DevMailbox:
     if not settings_of(request, NotificationsSettings).dev_mailbox:
         raise NotFound("Not found")
     return container_of(request, NotificationsContainer).mailbox

@@ -64,18 +64,18 @@ class OrderPaymentsOut(CamelModel):
     payments: list[PaymentOut]
 
 
-def get_payments(request: Request) -> Payments:
+async def get_payments(request: Request) -> Payments:
     return container_of(request, PaymentsContainer).payments
 
 
 PaymentsDep = Annotated[Payments, Depends(get_payments)]
 
 
-def get_webhook_events(request: Request) -> WebhookEvents:
+async def get_webhook_events(request: Request) -> WebhookEvents:
     return container_of(request, PaymentsContainer).webhook_events
 
 
-def get_settings(request: Request) -> PaymentsSettings:
+async def get_settings(request: Request) -> PaymentsSettings:
     return settings_of(request, PaymentsSettings)
 
 

@@ -20,7 +20,7 @@ from ticketing_common.wiring import settings_of
 router = APIRouter(tags=["orders"])
 
 
-def card_form(request: Request) -> CardForm:
+async def card_form(request: Request) -> CardForm:
     return CardForm.of(settings_of(request, ClientSettings))
 
 

@@ -10,7 +10,7 @@ from orders.container import OrdersContainer
 from ticketing_common.wiring import container_of
 
 
-def get_context(request: Request) -> OrdersContainer:
+async def get_context(request: Request) -> OrdersContainer:
     return container_of(request, OrdersContainer)
 
 

@@ -16,7 +16,7 @@ from tickets.money import MAX_PRICE_MAJOR
 Price = Annotated[Decimal, Field(gt=0, le=MAX_PRICE_MAJOR, decimal_places=2)]
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     return container_of(request, Catalog)
 
 
