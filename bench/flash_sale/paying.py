@@ -7,11 +7,10 @@ import time
 from collections import Counter
 from typing import Any
 
-import httpx
-
 from bench.flash_sale.checks import counter_units, units_by_status
 from bench.flash_sale.dbops import db_snapshot, ops_per_hold
 from bench.flash_sale.figures import cpu_figures
+from bench.flash_sale.gateway import GatewayClient
 from bench.flash_sale.lag import ORDER_COMPLETED, consumer_lag, messages_on, seconds_until_published
 from bench.flash_sale.stack import Stack
 from bench.flash_sale.traffic import Call, SaleEvent, closed_loop, pay
@@ -19,7 +18,7 @@ from bench.support import latency_ms, progress
 
 
 async def pay_holds(
-    stack: Stack, client: httpx.AsyncClient, event: SaleEvent, held: list[Call], loop: int
+    stack: Stack, client: GatewayClient, event: SaleEvent, held: list[Call], loop: int
 ) -> dict[str, Any]:
     """`loop` buyers at a time pay their holds → purchases/s, latency of POST
     /api/payments, and the seconds until every paid order is complete."""

@@ -13,11 +13,10 @@ import time
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
 from bench.flash_sale.checks import oversold
 from bench.flash_sale.dbops import db_snapshot, ops_per_hold
 from bench.flash_sale.figures import cpu_figures, selling_figures
+from bench.flash_sale.gateway import GatewayClient
 from bench.flash_sale.lag import ORDER_CREATED, consumer_lag, messages_on, seconds_to_catch_up
 from bench.flash_sale.paying import pay_holds
 from bench.flash_sale.plan import QUANTITY, REQUESTS, Buyer
@@ -38,7 +37,7 @@ PROFILED = ("mongo", "orders")  # the parts that take most of the CPU in a sale
 
 
 async def timed_holds(
-    client: httpx.AsyncClient, event: SaleEvent, buyers: list[Buyer], loop: int, readers: int
+    client: GatewayClient, event: SaleEvent, buyers: list[Buyer], loop: int, readers: int
 ) -> tuple[list[Call], list[float]]:
     """The closed loop of holds, with `readers` availability pollers alongside."""
     stop = asyncio.Event()

@@ -16,9 +16,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
 from bench.flash_sale.figures import cpu_figures, selling_figures
+from bench.flash_sale.gateway import GatewayClient
 from bench.flash_sale.lag import consumer_lag
 from bench.flash_sale.plan import ACTIVE_STATUSES, PRICE, REQUESTS, Buyer
 from bench.flash_sale.stack import Stack
@@ -31,7 +30,7 @@ SEAT_ROWS, PER_ROW, FRONT = 50, 100, 1_000  # 5,000 seats; half the picks aim at
 SEATS = SEAT_ROWS * PER_ROW
 
 
-async def seated_event(client: httpx.AsyncClient, organizer: Buyer) -> tuple[str, list[str]]:
+async def seated_event(client: GatewayClient, organizer: Buyer) -> tuple[str, list[str]]:
     """A 5,000-seat show, created through the gateway → its id and seat ids, front first."""
     now = utc_now()
     body = event_body(0, now + timedelta(days=1), now + timedelta(days=2))

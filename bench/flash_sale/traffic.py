@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-import httpx
-
+from bench.flash_sale.gateway import GatewayClient
 from bench.flash_sale.plan import PRICE, Buyer
 from ticketing_common.events import utc_now
 
@@ -40,9 +39,8 @@ class SaleEvent:
     quantity: int
 
 
-def gateway_client(gateway: str, connections: int) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    return httpx.AsyncClient(base_url=gateway, timeout=120, limits=limits)
+def gateway_client(gateway: str, connections: int) -> GatewayClient:
+    return GatewayClient(gateway, connections)
 
 
 async def closed_loop(
@@ -60,7 +58,7 @@ async def closed_loop(
     return calls
 
 
-async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any], buyer: Buyer) -> Call:
+async def post(client: GatewayClient, path: str, body: dict[str, Any], buyer: Buyer) -> Call:
     started = time.perf_counter()
     response = await client.post(path, json=body, headers=buyer.headers)
     finished = time.perf_counter()
@@ -68,13 +66,13 @@ async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any], buyer
     return Call(buyer, response.status_code, started, finished, order_id)
 
 
-async def hold(client: httpx.AsyncClient, event: SaleEvent, buyer: Buyer) -> Call:
+async def hold(client: GatewayClient, event: SaleEvent, buyer: Buyer) -> Call:
     """One ticket of the event's type → 201 (the order's id in `order_id`) or 409."""
     items = [{"ticketTypeId": event.type_id, "quantity": 1}]
     return await post(client, "/api/orders", {"eventId": event.id, "items": items}, buyer)
 
 
-async def pay(client: httpx.AsyncClient, held: Call) -> Call:
+async def pay(client: GatewayClient, held: Call) -> Call:
     """Pay the buyer's hold with the card that succeeds; `order_id` stays the order's."""
     body = {"orderId": held.order_id, "token": "tok_visa"}
     call = await post(client, "/api/payments", body, held.buyer)
@@ -82,7 +80,7 @@ async def pay(client: httpx.AsyncClient, held: Call) -> Call:
 
 
 async def read_availability(
-    client: httpx.AsyncClient, event_id: str, readers: int, stop: asyncio.Event
+    client: GatewayClient, event_id: str, readers: int, stop: asyncio.Event
 ) -> list[float]:
     """`readers` loops of GET /api/availability/{event} until `stop` → latencies (s)."""
     latencies: list[float] = []
@@ -110,7 +108,7 @@ def event_body(quantity: int, starts_at: datetime, ends_at: datetime) -> dict[st
 
 
 async def create_event(
-    client: httpx.AsyncClient, organizer: Buyer, quantity: int, ends_in: timedelta
+    client: GatewayClient, organizer: Buyer, quantity: int, ends_in: timedelta
 ) -> SaleEvent:
     """The organizer creates the event through the gateway; returns once orders sells it."""
     now = utc_now()
