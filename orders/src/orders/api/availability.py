@@ -14,12 +14,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from orders.api.deps import ContextDep
 from orders.availability import AvailabilityProjection, Snapshot
 from orders.availability.frames import farewell
-from orders.availability.render import render
+from orders.availability.render import rendered_json
 from ticketing_common.domain_errors import NotFound
 from ticketing_common.events import utc_now
 from ticketing_common.shutdown import ShutdownDep, ShutdownSignal
@@ -36,9 +36,10 @@ async def _snapshot(projection: AvailabilityProjection, event_id: str) -> Snapsh
     return snapshot
 
 
-@router.get("/{event_id}")
-async def availability(event_id: str, ctx: ContextDep) -> dict[str, Any]:
-    return render(await _snapshot(ctx.availability, event_id), utc_now())
+@router.get("/{event_id}", response_model=dict[str, Any])
+async def availability(event_id: str, ctx: ContextDep) -> Response:
+    body = rendered_json(await _snapshot(ctx.availability, event_id), utc_now())
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{event_id}/stream")

@@ -24,7 +24,7 @@ from typing import Any
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
-from orders.availability.deltas import apply_delta, encode
+from orders.availability.deltas import encode
 from orders.availability.feed import AvailabilityFeeds
 from orders.availability.snapshot import ChangeListener, Snapshot
 from orders.store.catalog import CatalogStore
@@ -101,7 +101,7 @@ class AvailabilityProjection:
             slot.generation += 1  # the definition changed: reload before the next read
         else:
             if slot.snapshot is not None:
-                apply_delta(slot.snapshot.counters, slot.snapshot.seats_by_id, delta)
+                slot.snapshot.apply(delta)
             if slot.in_flight is not None:
                 slot.in_flight.append(delta)
         self._notify(slot, delta)
@@ -176,7 +176,7 @@ class AvailabilityProjection:
             seats = await self.inventory.seats_of_event(event_id)
             snapshot = Snapshot(event, counters, seats, generation, time.monotonic())
             for delta in slot.in_flight:
-                apply_delta(counters, snapshot.seats_by_id, delta)
+                snapshot.apply(delta)
         finally:
             slot.in_flight = None
         slot.snapshot = snapshot

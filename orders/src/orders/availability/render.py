@@ -1,12 +1,25 @@
 """The public JSON of an event's availability: the whole snapshot, as GET and the stream's
-first frame show it."""
+first frame show it.
+
+GET answers with the encoded body of the last render while nothing changed: no delta
+applied since and no hold in it expired (`Snapshot.version`, `next_change_at`). Under a
+sale many readers poll one event, and re-rendering a 5,000-seat map (then encoding
+it) for each was most of orders' work per read.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from orders.availability.snapshot import Snapshot, event_status, remaining_by_type, seat_state
+from orders.availability.snapshot import (
+    Snapshot,
+    event_status,
+    next_change_at,
+    remaining_by_type,
+    seat_state,
+)
 from ticketing_common.money import to_major
 
 
@@ -42,3 +55,14 @@ def render(snapshot: Snapshot, now: datetime) -> dict[str, Any]:
             for s in snapshot.seats
         ],
     }
+
+
+def rendered_json(snapshot: Snapshot, now: datetime) -> bytes:
+    """`render` encoded as JSON, re-rendered only when the snapshot reads differently."""
+    cached = snapshot.rendered
+    if cached is not None and cached[0] == snapshot.version and now < cached[1]:
+        return cached[2]
+    body = json.dumps(render(snapshot, now), ensure_ascii=False, separators=(",", ":"))
+    encoded = body.encode()
+    snapshot.rendered = (snapshot.version, next_change_at(snapshot, now), encoded)
+    return encoded

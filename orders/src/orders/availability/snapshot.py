@@ -2,24 +2,26 @@
 
 States are evaluated at read time, so a hold whose expiry has passed reads as free at
 once, before any write releases it. Every other availability module builds on this one
-(and it on none of them), so the shared types live here: the snapshot, the listener
-of its changes and the source the live feeds read snapshots from.
+(and it only on the deltas it applies), so the shared types live here: the snapshot,
+the listener of its changes and the source the live feeds read snapshots from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from orders.domain.counters import counter_free
+from orders.availability.deltas import apply_delta
+from orders.domain.counters import EXPIRES_AT, SOLD, counter_free
 from orders.domain.holds import EventInfo, TicketType
 from ticketing_common.mongo import Document
 
 Counts = tuple[int, int, int]  # sold, held, remaining
 # Called with the delta a snapshot took, or None when it changed wholesale (a reload).
 ChangeListener = Callable[[dict[str, Any] | None], None]
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -31,10 +33,19 @@ class Snapshot:
     loaded_at: float
     # The same seat documents by seat id, so a delta touches only its own seats.
     seats_by_id: dict[str, Document] = field(default_factory=dict)
+    # Counts the deltas applied since the load: what was rendered at one count is
+    # current until the next, or until a hold in it expires (render.rendered_json).
+    version: int = 0
+    rendered: tuple[int, datetime, bytes] | None = None
 
     def __post_init__(self) -> None:
         if not self.seats_by_id:
             self.seats_by_id = {seat["seatId"]: seat for seat in self.seats}
+
+    def apply(self, delta: dict[str, Any]) -> None:
+        """Apply one order's delta (idempotent), and count it."""
+        apply_delta(self.counters, self.seats_by_id, delta)
+        self.version += 1
 
 
 class SnapshotSource(Protocol):
@@ -66,6 +77,20 @@ def counter_counts(snapshot: Snapshot, ticket_type: TicketType, now: datetime) -
         return 0, 0, ticket_type.quantity
     held, remaining = counter_free(doc, now)
     return doc["sold"], held, max(0, remaining)
+
+
+def next_change_at(snapshot: Snapshot, now: datetime) -> datetime:
+    """The first moment after `now` at which the snapshot reads differently with no
+    delta applied: a live hold expires, or the event ends."""
+    moments = [snapshot.event.ends_at] if snapshot.event.ends_at > now else []
+    for doc in snapshot.counters.values():
+        moments.extend(h[EXPIRES_AT] for h in doc.get("holds", []) if h.get(SOLD) is not True)
+    moments.extend(
+        seat["holdExpiresAt"]
+        for seat in snapshot.seats
+        if seat["status"] == "held" and seat["holdExpiresAt"]
+    )
+    return min((m for m in moments if m > now), default=FOREVER)
 
 
 def remaining_by_type(snapshot: Snapshot, now: datetime) -> dict[str, Counts]:
