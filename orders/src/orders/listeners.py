@@ -15,7 +15,7 @@ from orders.handlers.expiry import expire_orders
 from orders.handlers.lifecycle import expire_order
 from orders.handlers.ports import OrdersUnit
 from orders.handlers.replica import apply_event_definition, apply_listing
-from orders.handlers.settlement import settle_payment
+from orders.handlers.settlement import settle_payment, settle_payments
 from orders.handlers.withdrawals import withdraw_listing
 from ticketing_common.events import (
     Event,
@@ -95,8 +95,15 @@ class ExpirationCompleteListener(OrdersListener[ExpirationComplete]):
 class PaymentCreatedListener(OrdersListener[PaymentCreated]):
     event_type = PaymentCreated
 
+    batch_size: ClassVar[int] = 32  # a sale's payments are settled side by side
+
     async def handle(self, event: PaymentCreated, session: AsyncClientSession | None) -> None:
         await settle_payment(self.ctx, event.order_id, event.payment_id, utc_now())
+
+    async def handle_batch(self, events: list[PaymentCreated]) -> list[PaymentCreated]:
+        paid = [(event.order_id, event.payment_id) for event in events]
+        retry = await settle_payments(self.ctx, paid, utc_now())
+        return [event for event in events if (event.order_id, event.payment_id) in retry]
 
 
 LISTENERS: tuple[type[OrdersListener[Any]], ...] = (

@@ -8,7 +8,9 @@ cancelled, the order is cancelled instead and payments refunds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from bson import ObjectId
@@ -78,3 +80,27 @@ async def settle_payment(uow: OrdersUnit, order_id: str, payment_id: str, now: d
     await uow.orders.replace_if_unchanged(settling, cancelled, cancel_event)
     await announce_order_change(uow, cancelled)
     log.warning("paid after the hold was lost", extra={"order_id": order_id})
+
+
+async def settle_payments(
+    uow: OrdersUnit, payments: Sequence[tuple[str, str]], now: datetime
+) -> set[tuple[str, str]]:
+    """Settle a fetched batch of (order id, payment id) at once, each order on its own path
+    concurrently (one by one, a sale's payments completed a minute after the last was
+    made) → the payments to try again later: those whose settling asked for it or
+    failed, and a second payment of an order already in the batch (its redelivery finds
+    the order complete, and payments refunds it)."""
+    first: dict[str, str] = {}
+    for order_id, payment_id in payments:
+        first.setdefault(order_id, payment_id)
+    retry = {(order_id, paid) for order_id, paid in payments if first[order_id] != paid}
+    outcomes = await asyncio.gather(
+        *(settle_payment(uow, order_id, paid, now) for order_id, paid in first.items()),
+        return_exceptions=True,
+    )
+    for (order_id, paid), outcome in zip(first.items(), outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            if not isinstance(outcome, RetryLater):
+                log.error("settling failed", extra={"order_id": order_id}, exc_info=outcome)
+            retry.add((order_id, paid))
+    return retry

@@ -14,7 +14,7 @@ from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.handlers.holds import hold_general, hold_listing
 from orders.handlers.lifecycle import cancel_order
 from orders.handlers.seats import hold_seats
-from orders.handlers.settlement import settle_payment
+from orders.handlers.settlement import settle_payment, settle_payments
 from ticketing_common.events import OrderCompleted
 from ticketing_common.messaging import RetryLater
 
@@ -118,3 +118,16 @@ async def test_payment_for_a_cancelled_order_is_left_and_an_unknown_one_retried(
     assert await _stored(uow, order.id) == cancelled
     with pytest.raises(RetryLater):
         await settle_payment(uow, "not-stored-yet", "p2", NOW)
+
+
+async def test_a_batch_of_payments_settles_together_and_a_second_payment_waits() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, general_type("ga", quantity=10))
+    orders = [(await hold_general(uow, f"b{n}", "e1", {"ga": 1}, NOW)).order for n in range(3)]
+    paid = [(order.id, f"p{n}") for n, order in enumerate(orders)]
+
+    retry = await settle_payments(uow, [*paid, (orders[0].id, "p-again"), ("unknown", "p9")], NOW)
+
+    assert retry == {(orders[0].id, "p-again"), ("unknown", "p9")}  # not stored yet: later
+    assert [(await _stored(uow, o.id)).status for o in orders] == ["complete"] * 3
+    assert uow.counters.shards["e1:ga"]["sold"] == 3
