@@ -15,8 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from ticketing_common.asgi import HttpMiddleware
 from ticketing_common.domain_errors import (
     Conflict,
     DomainError,
@@ -104,7 +105,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("Something went wrong"), status_code=500)
 
 
-class ContainUnexpectedErrors:
+class ContainUnexpectedErrors(HttpMiddleware):
     """ASGI middleware: an unhandled error becomes a 500 in the error shape, and stops here.
 
     Starlette's outermost handler re-raises after answering, and uvicorn then closes
@@ -113,13 +114,7 @@ class ContainUnexpectedErrors:
     after the response has begun cannot be answered and is passed on.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracked(message: Message) -> None:

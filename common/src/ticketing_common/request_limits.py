@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ticketing_common.asgi import HttpMiddleware
 from ticketing_common.errors import error_body
 
 BODY_TOO_LARGE = "Request body too large"
@@ -40,18 +41,15 @@ def _header_bytes(scope: Scope) -> int:
     return sum(len(name) + len(value) + 4 for name, value in scope["headers"])
 
 
-class RequestLimits:
-    """ASGI middleware enforcing the header and body limits of one app."""
+class RequestLimits(HttpMiddleware):
+    """Enforcing the header and body limits of one app."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int, max_header_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_body_bytes = max_body_bytes
         self.max_header_bytes = max_header_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _header_bytes(scope) > self.max_header_bytes:
             await _refuse(scope, receive, send, 431, HEADERS_TOO_LARGE)
             return
