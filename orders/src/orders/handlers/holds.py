@@ -8,6 +8,7 @@ order id and frees them (handlers/recovery.py), no write added here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,9 +120,12 @@ async def hold_general(
     lines = priced(voucher, lines)
     order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     await claim_lines(uow, event, order, lines)
-    await keep_line_first(uow, order, now)  # buyers waiting for a type come first
+    # Buyers waiting for a type come first; the buyer's holdings are read meanwhile.
+    held, _ = await asyncio.gather(
+        uow.orders.units_held(user_id, event_id, now), keep_line_first(uow, order, now)
+    )
     try:
-        await check_buyer_cap(uow, event, user_id, sum(wanted.values()), now)
+        event.check_buyer_cap(held, sum(wanted.values()), uow.buyer_cap_factor)
     except HoldCapReached:
         await uow.counters.release(event_id, [line.ticket_type_id for line in lines], order.id)
         raise

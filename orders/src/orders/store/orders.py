@@ -22,6 +22,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
 from orders.domain.recovery import ABANDONED
+from orders.store.buyer_holdings import BuyerHoldings
 from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
 from ticketing_common.events import Event
@@ -47,6 +48,7 @@ class OrderStore:
         self.orders = db["orders"]
         # New orders that arrive together are inserted together (one round trip).
         self._inserts: Coalescer[Document, None] = Coalescer(self._insert_many)
+        self._holdings = BuyerHoldings(self.orders)
 
     async def ensure_indexes(self) -> None:
         await self.orders.create_index([("userId", 1), ("createdAt", DESCENDING)])
@@ -132,18 +134,8 @@ class OrderStore:
         return result.modified_count == 1
 
     async def units_held(self, user_id: str, event_id: str, now: datetime) -> int:
-        """The tickets the buyer holds for the event in pending, unexpired orders.
-
-        Asked by buyer and event only (the index's exact fields: the embedded database
-        serves no index for the status and expiry ranges), filtered here: one buyer has
-        few orders of one event."""
-        query = {"userId": user_id, "eventId": event_id}
-        projection = {"lines.quantity": 1, "status": 1, "expiresAt": 1}
-        held = 0
-        async for doc in self.orders.find(query, projection):
-            if doc["status"] in PENDING and doc["expiresAt"] > now:
-                held += sum(int(line["quantity"]) for line in doc["lines"])
-        return held
+        """The tickets the buyer holds for the event in pending, unexpired orders."""
+        return await self._holdings.units_held(user_id, event_id, now)
 
     async def get_many(self, order_ids: list[str]) -> list[Order]:
         cursor = self.orders.find({"_id": {"$in": order_ids}}, {"pendingEvents": 0})
