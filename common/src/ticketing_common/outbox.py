@@ -4,7 +4,8 @@ Two forms, one relay loop:
 - `Outbox.add` inserts the event into the service's `outbox` collection inside the
   caller's transaction;
 - hot paths that avoid transactions embed pending events in the document they change
-  (`pending_events_update`); `EmbeddedOutboxRelay` publishes and pulls them.
+  (`pending_events_update`); `EmbeddedOutboxRelay` (embedded_outbox.py) publishes and
+  pulls them.
 A crash between commit and publish loses nothing: the relay finds unsent events
 on its next pass (and at start-up); a re-sent event keeps its id, so the stream's
 duplicate window and the consumers' processed-event records make it harmless.
@@ -60,7 +61,7 @@ class Outbox:
         await self.collection.insert_many(documents, session=session)
 
 
-class _Relay(ABC):
+class Relay(ABC):
     def __init__(self, publisher: Publisher, poll_seconds: float = 1.0) -> None:
         self.publisher = publisher
         self.poll_seconds = poll_seconds
@@ -119,7 +120,7 @@ class _Relay(ABC):
         """Publish every unsent event; returns how many were sent."""
 
 
-class OutboxRelay(_Relay):
+class OutboxRelay(Relay):
     batch_size = 500
 
     def __init__(self, outbox: Outbox, publisher: Publisher, poll_seconds: float = 1.0) -> None:
@@ -137,63 +138,4 @@ class OutboxRelay(_Relay):
         await self.collection.update_many(
             {"_id": {"$in": [e["_id"] for e in entries]}}, {"$set": {"sentAt": utc_now()}}
         )
-        return len(entries)
-
-
-class EmbeddedOutboxRelay(_Relay):
-    """Relays events embedded in documents of one collection (see `pending_events_update`).
-
-    A writer names the documents it changed (`wake(document_id)`), so a pass reads
-    just those by `_id`; a full sweep every `sweep_seconds` finds what a crashed
-    process or another replica left behind.
-    """
-
-    batch_size = 500
-
-    def __init__(
-        self,
-        collection: AsyncCollection[Document],
-        publisher: Publisher,
-        poll_seconds: float = 1.0,
-        sweep_seconds: float = 10.0,
-    ) -> None:
-        super().__init__(publisher, poll_seconds)
-        self.collection = collection
-        self.sweep_seconds = sweep_seconds
-        self._changed: set[Any] = set()
-        self._next_sweep = 0.0
-
-    async def ensure_indexes(self) -> None:
-        await self.collection.create_index(f"{PENDING_EVENTS_FIELD}.id", sparse=True)
-
-    def wake(self, document_id: Any = None) -> None:
-        if document_id is not None:
-            self._changed.add(document_id)
-        super().wake()
-
-    async def publish_pending(self) -> int:
-        # Every entry has an `id`: its sparse index serves this (`pendingEvents.0` had none).
-        query: Document = {f"{PENDING_EVENTS_FIELD}.id": {"$exists": True}}
-        now = asyncio.get_running_loop().time()
-        if now >= self._next_sweep:
-            self._next_sweep = now + self.sweep_seconds
-            self._changed.clear()
-        elif self._changed:
-            changed, self._changed = list(self._changed), set()
-            query = {"_id": {"$in": changed}, **query}  # `_id` first: fetched by it
-        else:
-            return 0
-        cursor = self.collection.find(query, {PENDING_EVENTS_FIELD: 1}).limit(self.batch_size)
-        documents = await cursor.to_list()
-        entries = [entry for doc in documents for entry in doc[PENDING_EVENTS_FIELD]]
-        if not entries:
-            return 0
-        await self._publish(entries)
-        await self.collection.update_many(
-            {"_id": {"$in": [doc["_id"] for doc in documents]}},
-            {"$pull": {PENDING_EVENTS_FIELD: {"id": {"$in": [e["id"] for e in entries]}}}},
-        )
-        if len(documents) == self.batch_size:
-            self._next_sweep = 0.0  # more may be waiting: sweep again on the next pass
-            self._wakeup.set()
         return len(entries)

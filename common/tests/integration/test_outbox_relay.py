@@ -8,15 +8,11 @@ import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from ticketing_common.embedded_outbox import EmbeddedOutboxRelay
 from ticketing_common.events import STREAM_NAME, UserCreated
 from ticketing_common.messaging import Publisher, connect_nats
 from ticketing_common.mongo import MongoClient, in_transaction
-from ticketing_common.outbox import (
-    EmbeddedOutboxRelay,
-    Outbox,
-    OutboxRelay,
-    pending_events_update,
-)
+from ticketing_common.outbox import Outbox, OutboxRelay, pending_events_update
 from ticketing_common.testing.endpoints import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -8,10 +8,10 @@ import time
 from typing import cast
 
 from ticketing_common.messaging.publisher import Publisher
-from ticketing_common.outbox import _Relay
+from ticketing_common.outbox import Relay
 
 
-class FakeRelay(_Relay):
+class FakeRelay(Relay):
     """Publishes a list instead of a collection; `gate` holds a pass while it is cleared."""
 
     def __init__(self) -> None:

@@ -23,7 +23,7 @@ from orders.store.orders import OrderStore
 from orders.store.replica import ReplicaStore
 from orders.store.vouchers import VoucherStore
 from orders.store.waitlist import WaitlistStore
-from ticketing_common.outbox import EmbeddedOutboxRelay
+from ticketing_common.embedded_outbox import EmbeddedOutboxRelay
 
 
 @dataclass

@@ -27,7 +27,7 @@ from orders.waitlist_listeners import WAITLIST_LISTENERS
 from orders.waitlist_sweeper import WaitlistSweeper
 from ticketing_common.app import Runtime, create_service_app
 from ticketing_common.config import load_settings
-from ticketing_common.outbox import EmbeddedOutboxRelay
+from ticketing_common.embedded_outbox import EmbeddedOutboxRelay
 
 
 def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[OrdersContainer]]:
