@@ -11,7 +11,7 @@ from ticketing_common.events import Event, OrderCancelled, OrderCompleted, Order
 from ticketing_common.messaging import Listener
 from tickets.catalog import Catalog
 from tickets.domain.sales import OrderLine, OrderRecord, OrderState
-from tickets.handlers.orders import apply_order, apply_orders
+from tickets.handlers.orders import apply_orders
 
 E = TypeVar("E", OrderCreated, OrderCancelled, OrderCompleted)
 OrderEvent = OrderCreated | OrderCancelled | OrderCompleted
@@ -48,6 +48,7 @@ class _OrderListener(Listener[E], Generic[E]):
         runtime = catalog.runtime
         super().__init__(runtime.settings.service_name, runtime.js, runtime.db)
         self.catalog = catalog
+        self._relay_due = False
 
     def record(self, event: OrderEvent) -> OrderRecord:
         if isinstance(event, OrderCancelled) and event.was_paid:
@@ -57,21 +58,28 @@ class _OrderListener(Listener[E], Generic[E]):
 
     async def handle(self, event: E, session: AsyncClientSession | None) -> None:
         assert session is not None  # idempotent listeners always run in a transaction
-        await apply_order(self.catalog.joined(session), self.record(event))
+        await self.handle_many([event], session)
 
     async def handle_many(self, events: list[E], session: AsyncClientSession) -> None:
         # A fetched batch in one transaction: one read and one write of order records.
         records = [self.record(event) for event in events]
+        # Only a listing's order can add a ticket.updated to the outbox.
+        self._relay_due = self._relay_due or any(r.ticket_id for r in records)
         await apply_orders(self.catalog.joined(session), records)
 
     async def process(self, msg: Msg) -> None:
         await super().process(msg)
-        # After the commit, so the relay's pass sees the ticket.updated it may have added.
-        self.catalog.runtime.relay.wake()
+        self._wake_relay()
 
     async def process_batch(self, messages: list[Msg]) -> None:
         await super().process_batch(messages)
-        self.catalog.runtime.relay.wake()
+        self._wake_relay()
+
+    def _wake_relay(self) -> None:
+        # After the commit, so the relay's pass sees the ticket.updated it may have added.
+        if self._relay_due:
+            self._relay_due = False
+            self.catalog.runtime.relay.wake()
 
 
 class OrderCreatedListener(_OrderListener[OrderCreated]):
