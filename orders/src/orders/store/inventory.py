@@ -63,7 +63,8 @@ class InventoryStore:
         )
         if result.modified_count == len(unit_ids):
             return True
-        await self.release_units(unit_ids, order_id)
+        if result.modified_count:  # a race lost on some units: give back the others
+            await self.release_units(unit_ids, order_id)
         return False
 
     async def release_units(self, unit_ids: list[str], order_id: str) -> None:
