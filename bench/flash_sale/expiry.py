@@ -2,8 +2,10 @@
 order became cancelled.
 
 Orders runs with HOLD_SECONDS_OVERRIDE (through `StackSettings.extra_env`, which every
-service's environment ends with). Taking 1,000 holds may last longer than 15 s, so the
-event ends WAVE_HOLD_SECONDS + WAVE_SPREAD_SECONDS after the first hold may be taken:
+service's environment ends with). The holds are paced evenly over 15 s (the k-th sent no
+sooner than k * 15 ms in), so the wave is the same however fast holds are taken. Taking
+them may still last longer than 15 s, so the event ends WAVE_HOLD_SECONDS +
+WAVE_SPREAD_SECONDS after the first hold may be taken:
 a later hold is capped at the event's end (the hold rule), and every expiresAt falls in
 [first hold + WAVE_HOLD_SECONDS, event end]. An order counts as cancelled when its
 `order.cancelled` is stored in the stream (the message's JetStream timestamp; orders'
@@ -29,7 +31,14 @@ from bench.flash_sale.plan import (
     Buyer,
 )
 from bench.flash_sale.stack import Stack, running_stack
-from bench.flash_sale.traffic import SaleEvent, closed_loop, create_event, gateway_client, hold
+from bench.flash_sale.traffic import (
+    Call,
+    SaleEvent,
+    closed_loop,
+    create_event,
+    gateway_client,
+    hold,
+)
 from bench.support import percentile, progress, seconds_or_none
 from orders.domain.order import Order
 from orders.store.order_documents import order_from_document
@@ -71,10 +80,14 @@ async def take_wave(stack: Stack, buyers: list[Buyer], organizer: Buyer) -> tupl
         ends_in = LEAD + timedelta(seconds=WAVE_HOLD_SECONDS + WAVE_SPREAD_SECONDS)
         event = await create_event(client, organizer, 5 * WAVE_HOLDS, ends_in)
         await asyncio.sleep(max(0.0, (opened + LEAD - utc_now()).total_seconds()))
-        started = time.perf_counter()
-        calls = await closed_loop(
-            buyers[:WAVE_HOLDS], WAVE_BUYERS, lambda b: hold(client, event, b)
-        )
+        started, step = time.perf_counter(), WAVE_SPREAD_SECONDS / WAVE_HOLDS
+
+        async def paced(item: tuple[int, Buyer]) -> Call:
+            number, buyer = item  # the k-th hold goes no sooner than k steps in
+            await asyncio.sleep(max(0.0, started + number * step - time.perf_counter()))
+            return await hold(client, event, buyer)
+
+        calls = await closed_loop(list(enumerate(buyers[:WAVE_HOLDS])), WAVE_BUYERS, paced)
         rate = len(calls) / (time.perf_counter() - started)
     if any(c.status != 201 for c in calls):
         raise RuntimeError(f"expiry wave: {sum(c.status != 201 for c in calls)} holds refused")

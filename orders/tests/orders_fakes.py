@@ -29,6 +29,7 @@ from orders.domain.counters import (
     TypeRoom,
     counter_free,
     entry_is_live,
+    merge_shards,
     take_in_order,
     type_room,
 )
@@ -41,7 +42,6 @@ from orders.domain.recovery import ABANDONED, Claim, Holding, by_order, claimed_
 from orders.domain.shards import even_slices, shard_id
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.handlers.group_claims import GroupClaims
-from orders.store.counters import merge_shards
 from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
 
 Document = dict[str, Any]
@@ -313,6 +313,11 @@ class FakeCounters:
         for doc in self.shards.values():
             if doc["eventId"] in event_ids:
                 doc["holds"] = [h for h in doc["holds"] if h["orderId"] not in order_ids]
+
+    async def drop_expired(self, event_ids: list[str], now: datetime) -> None:
+        for doc in self.shards.values():
+            if doc["eventId"] in event_ids:
+                doc["holds"] = [h for h in doc["holds"] if entry_is_live(h, now)]
 
     async def entries_of_order(
         self, event_id: str, type_ids: list[str], order_id: str

@@ -67,6 +67,10 @@ class CounterInventory(Protocol):
 
     async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None: ...
 
+    async def drop_expired(self, event_ids: list[str], now: datetime) -> None:
+        """Pull every entry expired at `now` (unsold) from the events' shards."""
+        ...
+
     async def entries_of_order(
         self, event_id: str, type_ids: list[str], order_id: str
     ) -> list[tuple[str, str, int]]: ...

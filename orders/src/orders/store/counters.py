@@ -19,29 +19,18 @@ from datetime import datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from orders.domain.counters import (
+    EXPIRES_AT,
+    SOLD,
     HoldEntry,
     ShardClaim,
     TypeRoom,
     counter_free,
+    merge_shards,
     take_in_order_expression,
     type_room,
 )
 from orders.store.counter_expressions import guarded, has_room, live_entries
 from ticketing_common.mongo import Document
-
-
-def merge_shards(docs: list[Document]) -> list[Document]:
-    """One counter document per type, as if unsharded: what availability reads."""
-    merged: dict[str, Document] = {}
-    for doc in docs:
-        into = merged.setdefault(
-            doc["ticketTypeId"],
-            {"ticketTypeId": doc["ticketTypeId"], "quantity": 0, "sold": 0, "holds": []},
-        )
-        into["quantity"] += doc["quantity"]
-        into["sold"] += doc["sold"]
-        into["holds"] += doc.get("holds", [])
-    return list(merged.values())
 
 
 class CounterStore:
@@ -115,6 +104,16 @@ class CounterStore:
         query = {"eventId": event_id, "ticketTypeId": type_id}
         cursor = self.counters.find(query, {"quantity": 1, "sold": 1, "holds": 1})
         return type_room([doc async for doc in cursor], now)
+
+    async def drop_expired(self, event_ids: list[str], now: datetime) -> None:
+        """Pull every expired unsold entry from the events' shards (dead weight: the
+        liveness rule frees their units already, and a claim drops them too). An expiry
+        wave's release: one look at each entry, where a `$pull` by the batch's order ids
+        compared each entry with every id (the embedded database does that in Python)."""
+        await self.counters.update_many(
+            {"eventId": {"$in": event_ids}},
+            {"$pull": {"holds": {EXPIRES_AT: {"$lte": now}, SOLD: {"$ne": True}}}},
+        )
 
     async def release_shards(self, shards: list[str], order_id: str) -> None:
         await self.counters.update_many(

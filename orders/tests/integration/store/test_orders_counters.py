@@ -103,3 +103,22 @@ async def test_a_group_claim_takes_what_the_domain_rule_takes(
 async def test_a_group_claim_on_a_missing_shard_takes_nothing(counters: CounterStore) -> None:
     entry = HoldEntry("o1", 1, NOW + timedelta(minutes=15), NOW)
     assert await counters.claim_many("nowhere", [entry], NOW) == ShardClaim(frozenset(), 0)
+
+
+async def test_dropping_expired_entries_keeps_exactly_the_live_ones(
+    counters: CounterStore,
+) -> None:
+    other_event = {**SHARD, "_id": "e2:ga", "eventId": "e2"}
+    await counters.counters.insert_one({**SHARD, "sold": 0, "holds": ENTRIES})
+    await counters.counters.insert_one({**other_event, "sold": 0, "holds": ENTRIES})
+
+    await counters.drop_expired(["e1"], NOW)
+
+    kept = await counters.counters.find_one({"_id": "e1:ga"})
+    assert kept is not None
+    assert [h["orderId"] for h in kept["holds"]] == [
+        e["orderId"] for e in ENTRIES if entry_is_live(e, NOW)
+    ]
+    untouched = await counters.counters.find_one({"_id": "e2:ga"})
+    assert untouched is not None
+    assert len(untouched["holds"]) == len(ENTRIES)
