@@ -309,15 +309,12 @@ class FakeCounters:
     async def release(self, event_id: str, type_ids: list[str], order_id: str) -> None:
         self._pull(self._of_types(event_id, type_ids), order_id)
 
-    async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None:
+    async def release_orders(
+        self, event_ids: list[str], order_ids: list[str], latest_expiry: datetime | None = None
+    ) -> None:
         for doc in self.shards.values():
             if doc["eventId"] in event_ids:
                 doc["holds"] = [h for h in doc["holds"] if h["orderId"] not in order_ids]
-
-    async def drop_expired(self, event_ids: list[str], now: datetime) -> None:
-        for doc in self.shards.values():
-            if doc["eventId"] in event_ids:
-                doc["holds"] = [h for h in doc["holds"] if entry_is_live(h, now)]
 
     async def entries_of_order(
         self, event_id: str, type_ids: list[str], order_id: str

@@ -40,8 +40,7 @@ async def expire_orders(uow: OrdersUnit, order_ids: list[str], now: datetime) ->
             finished.append(cancelled)  # a redelivery: finish an interrupted release
     written = await uow.orders.replace_many_if_unchanged(changes)
     done = [after for _, after, _ in changes if after.id in written]
-    await release_inventory_of(uow, done, expired_at=now)
-    await release_inventory_of(uow, finished)  # by id: whatever an interruption left
+    await release_inventory_of(uow, done + finished)
     for order in done:
         await announce_order_change(uow, order)
     for before, _, _ in changes:
@@ -54,30 +53,19 @@ async def expire_orders(uow: OrdersUnit, order_ids: list[str], now: datetime) ->
     return early
 
 
-async def release_inventory_of(
-    uow: OrdersUnit, orders: list[Order], expired_at: datetime | None = None
-) -> None:
-    """`release_inventory` for many orders: one write per kind of inventory; idempotent.
-
-    For orders expired at `expired_at`, general admission drops every expired entry of
-    their events instead of matching their ids (see `CounterStore.drop_expired`); only
-    those cancelled a moment before their expiry (within the tolerance) go by id."""
+async def release_inventory_of(uow: OrdersUnit, orders: list[Order]) -> None:
+    """`release_inventory` for many orders: one write per kind of inventory; idempotent."""
     if not orders:
         return
     ids = [order.id for order in orders]
     if any(order.listing is not None or _has_seats(order) for order in orders):
         await uow.inventory.release_orders(ids)
     ga = [o for o in orders if o.event_id is not None and ga_type_ids(o)]
-    if expired_at is not None and ga:
-        await uow.counters.drop_expired(_events_of(ga), expired_at)
-        ga = [o for o in ga if o.expires_at > expired_at]
     if ga:
-        await uow.counters.release_orders(_events_of(ga), [o.id for o in ga])
+        events = sorted({o.event_id for o in ga if o.event_id is not None})
+        latest = max(o.expires_at for o in ga)  # each entry carries its order's expiry
+        await uow.counters.release_orders(events, [o.id for o in ga], latest)
     await give_back_vouchers(uow, orders)
-
-
-def _events_of(orders: list[Order]) -> list[str]:
-    return sorted({o.event_id for o in orders if o.event_id is not None})
 
 
 def _has_seats(order: Order) -> bool:
