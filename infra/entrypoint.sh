@@ -6,6 +6,8 @@
 # A secret may also come from a file: with FOO unset or empty and FOO_FILE set, FOO is
 # read from that file (docker compose hands over its generated development keys so).
 # uvicorn believes X-Forwarded-* only from FORWARDED_ALLOW_IPS (default: loopback).
+# Idle keep-alive connections outlive the gateway's and the ingress's idle pools (2 min
+# at most), so a proxy never sends a request on a connection the service is closing.
 set -eu
 
 for name in $(env | sed -n 's/^\([A-Z][A-Z0-9_]*\)_FILE=.*/\1/p'); do
@@ -20,4 +22,4 @@ done
 
 exec uvicorn "${SERVICE}.main:create_app" --factory \
     --host 0.0.0.0 --port 3000 --no-access-log \
-    --timeout-graceful-shutdown 5 "$@"
+    --timeout-graceful-shutdown 5 --timeout-keep-alive 130 "$@"
