@@ -27,7 +27,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from ticketing_common.events import STREAM_NAME, Event
 from ticketing_common.failpoints import crash_here
 from ticketing_common.logs import event_context
-from ticketing_common.messaging.fetching import next_batch
 from ticketing_common.messaging.processed import record_new_events
 from ticketing_common.mongo import Document, in_transaction
 from ticketing_common.tasks import stop_task
@@ -97,7 +96,7 @@ class Listener(ABC, Generic[E]):
         # left unacknowledged is redelivered after ack_wait.
         while True:
             try:
-                await self.process_batch(await next_batch(subscription, self.batch_size))
+                await self.process_batch(await subscription.fetch(self.batch_size, timeout=1))
             except (NatsTimeoutError, TimeoutError):
                 continue
             except Exception:
