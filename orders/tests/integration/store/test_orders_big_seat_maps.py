@@ -11,7 +11,10 @@ import pytest
 from orders.store.seat_map import SeatMapStore, seat_definition
 from ticketing_common.events import EventUpdated, SeatRowDefinition
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+# How fast is measured by `make bench`, not asserted here: in two full runs of the suite
+# (of about ten) applying 20,000 seats took over a minute while the machine was busy.
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(600)]
+WITHIN = 240
 
 NATS_DEFAULT_MAX_PAYLOAD = 1024 * 1024
 
@@ -23,7 +26,6 @@ async def test_a_20000_seat_event_from_seat_rows_is_applied_and_held_from(
     assert event.seats == []
     assert len(event.to_json()) < NATS_DEFAULT_MAX_PAYLOAD
     await catalog.publisher.publish(event)
-    # How fast is measured by `make bench`, not asserted here: a busy machine is slower.
     body = await _wait_for_event(orders_url, event.event_id, helpers)
     seats = body["seats"]
     assert len(seats) == 20_000
@@ -75,7 +77,7 @@ async def test_a_20000_seat_event_from_seat_rows_is_applied_and_held_from(
     async def row_removed() -> bool:
         return await units.count_documents({"eventId": event.event_id}) == 20_000 - 40
 
-    await helpers.wait_until(row_removed, within=60)  # a busy machine is slower
+    await helpers.wait_until(row_removed, within=WITHIN)
     still_held = await units.count_documents({"eventId": event.event_id, "status": "held"})
     assert still_held == 6
 
@@ -125,5 +127,5 @@ async def _wait_for_event(base_url: str, event_id: str, helpers: Any) -> dict[st
             body.update(response.json())
             return response.status_code == 200
 
-        await helpers.wait_until(replicated, within=60)
+        await helpers.wait_until(replicated, within=WITHIN)
         return body
