@@ -13,7 +13,7 @@ from bson import ObjectId
 
 from bench.chaos.stack import ChaosStack
 from bench.chaos.streams import durables, messages_on, publish_acked
-from ticketing_common.events import OrderCancelled, OrderCreated, OrderItem, utc_now
+from ticketing_common.events import OrderCancelled, OrderCreated, OrderItem, UserCreated, utc_now
 
 COPIES = 5  # orders whose order.created is sent again, each way
 SYNTHETIC = 5
@@ -25,11 +25,12 @@ def renamed(payload: bytes) -> bytes:
     return json.dumps({**json.loads(payload), "id": uuid.uuid4().hex}).encode()
 
 
-def synthetic_pair() -> tuple[OrderCreated, OrderCancelled]:
+def synthetic_pair(event_id: str) -> tuple[OrderCreated, OrderCancelled]:
+    """An order of the sale's event (the services know its show) by a new buyer."""
     order = {
         "order_id": str(ObjectId()),
         "user_id": str(ObjectId()),
-        "event_id": "chaos-injection",
+        "event_id": event_id,
         "items": [OrderItem(ticket_type_id="ga", quantity=1, unit_price=4950)],
         "amount": 4950,
     }
@@ -41,7 +42,7 @@ def synthetic_pair() -> tuple[OrderCreated, OrderCancelled]:
 
 
 async def inject(
-    stack: ChaosStack, ids: list[str], cancelled: int, synthetic: list[str]
+    stack: ChaosStack, event_id: str, ids: list[str], cancelled: int, synthetic: list[str]
 ) -> dict[str, int]:
     """Publish the hand-made messages → how many of each kind. `ids[:cancelled]` are the
     cancelled orders; the ids of the synthetic orders are added to `synthetic`."""
@@ -54,8 +55,11 @@ async def inject(
     sent += [("order.created", renamed(original[i])) for i in copies]
     sent += [("order.created", renamed(original[i])) for i in ids[:cancelled]]  # after cancel
     for _ in range(SYNTHETIC):
-        first, then = synthetic_pair()
+        first, then = synthetic_pair(event_id)
         synthetic.append(first.order_id)
+        # Its buyer signed up first, as every buyer does (notifications mails them).
+        buyer = UserCreated(user_id=first.user_id, email=f"{first.user_id}@example.com")
+        sent.append((str(buyer.subject), buyer.to_json()))
         sent += [(str(then.subject), then.to_json()), (str(first.subject), first.to_json())]
     subjects = sorted({i.config.filter_subject or "" for i in (await durables(stack.js)).values()})
     malformed = [(subject, body) for subject in subjects if subject for body in MALFORMED]

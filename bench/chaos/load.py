@@ -18,11 +18,13 @@ from typing import Any
 
 import httpx
 from bson import ObjectId
+from nats.js import JetStreamContext
 
 from bench.support import JWT_KEY
 from ticketing_common.auth import SessionUser, issue_token
 from ticketing_common.config import BaseServiceSettings
-from ticketing_common.events import utc_now
+from ticketing_common.events import UserCreated, utc_now
+from ticketing_common.messaging import Publisher
 
 SIGNED_WITH = BaseServiceSettings(jwt_key=JWT_KEY)
 
@@ -109,6 +111,12 @@ class Burst:
         self.outcomes: list[Outcome] = []
         self.over = False
         self._progress = asyncio.Condition()
+
+    async def announce(self, js: JetStreamContext) -> None:
+        """Tell the stream of each buyer as auth does at sign-up (`user.created`), so the
+        services that mail a buyer (notifications) know their address."""
+        for buyer in self.waiting:
+            await Publisher(js).publish(UserCreated(user_id=buyer, email=f"{buyer}@example.com"))
 
     @property
     def body(self) -> dict[str, Any]:

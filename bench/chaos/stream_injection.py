@@ -108,11 +108,13 @@ class Seen:
 
 async def _observe(stack: ChaosStack) -> Seen:
     event = await put_on_sale(stack.gateway, QUANTITY)
-    outcomes = await Burst(stack.gateway, event, HOLDS, CONCURRENCY).run()
+    burst = Burst(stack.gateway, event, HOLDS, CONCURRENCY)
+    await burst.announce(stack.js)  # buyers the services know, as if signed up
+    outcomes = await burst.run()
     cancels = await _cancel(stack.gateway, outcomes)
     synthetic: list[str] = []
     baseline, _ = await _converged(stack, await _truth(stack, event.id, []), WAIT_SECONDS)
-    injected = await inject(stack, created(outcomes), cancels, synthetic)
+    injected = await inject(stack, event.id, created(outcomes), cancels, synthetic)
     truth = await _truth(stack, event.id, synthetic)
     seconds, diverging = await _converged(stack, truth, WAIT_SECONDS)
     infos = await durables(stack.js)
