@@ -29,7 +29,6 @@ from orders.domain.counters import (
     TypeRoom,
     counter_free,
     entry_is_live,
-    merge_shards,
     take_in_order,
     type_room,
 )
@@ -42,6 +41,7 @@ from orders.domain.recovery import ABANDONED, Claim, Holding, by_order, claimed_
 from orders.domain.shards import even_slices, shard_id
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.handlers.group_claims import GroupClaims
+from orders.store.counters import merge_shards
 from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
 
 Document = dict[str, Any]
@@ -309,9 +309,7 @@ class FakeCounters:
     async def release(self, event_id: str, type_ids: list[str], order_id: str) -> None:
         self._pull(self._of_types(event_id, type_ids), order_id)
 
-    async def release_orders(
-        self, event_ids: list[str], order_ids: list[str], latest_expiry: datetime | None = None
-    ) -> None:
+    async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None:
         for doc in self.shards.values():
             if doc["eventId"] in event_ids:
                 doc["holds"] = [h for h in doc["holds"] if h["orderId"] not in order_ids]

@@ -60,11 +60,9 @@ async def release_inventory_of(uow: OrdersUnit, orders: list[Order]) -> None:
     ids = [order.id for order in orders]
     if any(order.listing is not None or _has_seats(order) for order in orders):
         await uow.inventory.release_orders(ids)
-    ga = [o for o in orders if o.event_id is not None and ga_type_ids(o)]
-    if ga:
-        events = sorted({o.event_id for o in ga if o.event_id is not None})
-        latest = max(o.expires_at for o in ga)  # each entry carries its order's expiry
-        await uow.counters.release_orders(events, [o.id for o in ga], latest)
+    events = sorted({o.event_id for o in orders if o.event_id is not None and ga_type_ids(o)})
+    if events:
+        await uow.counters.release_orders(events, ids)
     await give_back_vouchers(uow, orders)
 
 

@@ -65,11 +65,7 @@ class CounterInventory(Protocol):
 
     async def release(self, event_id: str, type_ids: list[str], order_id: str) -> None: ...
 
-    async def release_orders(
-        self, event_ids: list[str], order_ids: list[str], latest_expiry: datetime | None = None
-    ) -> None:
-        """Pull these orders' entries (`latest_expiry`: none of them expires later)."""
-        ...
+    async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None: ...
 
     async def entries_of_order(
         self, event_id: str, type_ids: list[str], order_id: str

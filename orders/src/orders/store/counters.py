@@ -19,17 +19,29 @@ from datetime import datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from orders.domain.counters import (
-    EXPIRES_AT,
     HoldEntry,
     ShardClaim,
     TypeRoom,
     counter_free,
-    merge_shards,
     take_in_order_expression,
     type_room,
 )
 from orders.store.counter_expressions import guarded, has_room, live_entries
 from ticketing_common.mongo import Document
+
+
+def merge_shards(docs: list[Document]) -> list[Document]:
+    """One counter document per type, as if unsharded: what availability reads."""
+    merged: dict[str, Document] = {}
+    for doc in docs:
+        into = merged.setdefault(
+            doc["ticketTypeId"],
+            {"ticketTypeId": doc["ticketTypeId"], "quantity": 0, "sold": 0, "holds": []},
+        )
+        into["quantity"] += doc["quantity"]
+        into["sold"] += doc["sold"]
+        into["holds"] += doc.get("holds", [])
+    return list(merged.values())
 
 
 class CounterStore:
@@ -116,20 +128,11 @@ class CounterStore:
             {"$pull": {"holds": {"orderId": order_id}}},
         )
 
-    async def release_orders(
-        self, event_ids: list[str], order_ids: list[str], latest_expiry: datetime | None = None
-    ) -> None:
-        """`release` for many orders at once: one write over the events' shards.
-
-        With `latest_expiry` (no later than any of these orders' own: an expiry wave), an
-        entry is first compared with it and only then with the ids: the embedded
-        database matches in Python, and comparing each entry with every id of the batch
-        was most of its time in a wave."""
-        entries: Document = {"orderId": {"$in": order_ids}}
-        if latest_expiry is not None:
-            entries = {EXPIRES_AT: {"$lte": latest_expiry}, **entries}
+    async def release_orders(self, event_ids: list[str], order_ids: list[str]) -> None:
+        """`release` for many orders at once: one write over the events' shards."""
         await self.counters.update_many(
-            {"eventId": {"$in": event_ids}}, {"$pull": {"holds": entries}}
+            {"eventId": {"$in": event_ids}, "holds.orderId": {"$in": order_ids}},
+            {"$pull": {"holds": {"orderId": {"$in": order_ids}}}},
         )
 
     async def entries_of_order(

@@ -119,11 +119,14 @@ async def test_re_applying_a_seat_map_after_a_crash_half_way_completes_it_once(
 
 
 async def _wait_for_event(base_url: str, event_id: str, helpers: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
         body: dict[str, Any] = {}
 
         async def replicated() -> bool:
-            response = await client.get(f"/api/availability/{event_id}")
+            try:  # a read while 20,000 seats are being written may wait its turn
+                response = await client.get(f"/api/availability/{event_id}")
+            except httpx.TimeoutException:
+                return False
             body.update(response.json())
             return response.status_code == 200
 

@@ -103,23 +103,3 @@ async def test_a_group_claim_takes_what_the_domain_rule_takes(
 async def test_a_group_claim_on_a_missing_shard_takes_nothing(counters: CounterStore) -> None:
     entry = HoldEntry("o1", 1, NOW + timedelta(minutes=15), NOW)
     assert await counters.claim_many("nowhere", [entry], NOW) == ShardClaim(frozenset(), 0)
-
-
-async def test_releasing_orders_by_their_latest_expiry_pulls_exactly_theirs(
-    counters: CounterStore,
-) -> None:
-    other_event = {**SHARD, "_id": "e2:ga", "eventId": "e2"}
-    await counters.counters.insert_one({**SHARD, "sold": 0, "holds": ENTRIES})
-    await counters.counters.insert_one({**other_event, "sold": 0, "holds": ENTRIES})
-    released = ["just-past", "expiring-now", "unsold-past"]
-
-    await counters.release_orders(["e1"], released, latest_expiry=NOW)
-
-    kept = await counters.counters.find_one({"_id": "e1:ga"})
-    assert kept is not None
-    assert [h["orderId"] for h in kept["holds"]] == [
-        e["orderId"] for e in ENTRIES if e["orderId"] not in released
-    ]
-    untouched = await counters.counters.find_one({"_id": "e2:ga"})
-    assert untouched is not None
-    assert len(untouched["holds"]) == len(ENTRIES)
