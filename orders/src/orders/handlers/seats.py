@@ -21,6 +21,7 @@ from orders.handlers.holds import (
 )
 from orders.handlers.ports import OrdersUnit
 from orders.handlers.vouchers_redemption import priced, unlocked_by, voucher_for
+from ticketing_common.mongo import Document
 
 # How many candidate runs to try before re-reading the seat map (others may be racing).
 ATTEMPTS_PER_READ = 5
@@ -49,8 +50,12 @@ async def hold_seats(
     event = await open_event(uow, event_id, now)
     voucher = await voucher_for(uow, event, voucher_code, now)
     wanted = list(dict.fromkeys(seat_ids))
-    snapshot = await uow.availability.snapshot(event_id)
-    found = _seat_types(snapshot, wanted) or await uow.inventory.seat_types(event_id, wanted)
+    live = _live_seats(await uow.availability.snapshot(event_id), wanted)
+    found = (
+        {s: live[s]["ticketTypeId"] for s in wanted}
+        if live is not None
+        else await uow.inventory.seat_types(event_id, wanted)
+    )
     missing = [s for s in wanted if s not in found]
     if missing:
         raise RuleViolation(f"Unknown seats: {', '.join(missing)}", "seats")
@@ -60,21 +65,21 @@ async def hold_seats(
     order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     units = [seat_unit_id(event_id, s) for s in wanted]
     if not await uow.inventory.hold_units(units, order.id, window.expires_at, now):
-        if snapshot is None:
+        if live is None:
             free = await uow.inventory.count_free_units(units, now)
         else:  # for the message only: the live view, not another read
-            free = sum(seat_state(snapshot.seats_by_id[s], now) == "available" for s in wanted)
+            free = sum(seat_state(live[s], now) == "available" for s in wanted)
         raise NotEnoughTickets(len(units), free, "seats")
     return await record_hold(uow, order, window, voucher)
 
 
-def _seat_types(snapshot: Snapshot | None, seat_ids: list[str]) -> dict[str, str] | None:
-    """Seat id -> ticket type id from the live seat map (no read), if it has every seat:
-    a seat's type changes only with the event's definition, which reloads the map."""
+def _live_seats(snapshot: Snapshot | None, seat_ids: list[str]) -> dict[str, Document] | None:
+    """The seats' documents in the live seat map (no read), if it has every one of them: a
+    seat's type changes only with the event's definition, which reloads the map."""
     seats = snapshot.seats_by_id if snapshot is not None else {}
     if not all(s in seats for s in seat_ids):
         return None
-    return {s: seats[s]["ticketTypeId"] for s in seat_ids}
+    return seats
 
 
 async def hold_together(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from orders_fakes import NOW, FakeUnit, general_type, seated_type
 
+from orders.availability.snapshot import Snapshot
 from orders.domain import NotEnoughTickets, OwnTicket, RuleViolation
 from orders.domain.errors import HoldCapReached
 from orders.domain.units import listing_unit_id, seat_unit_id
@@ -141,6 +142,25 @@ async def test_chosen_seats_are_held_all_or_none() -> None:
     assert uow.inventory.unit(seat_unit_id("e1", "A-1"))["orderId"] == first.order.id
     assert uow.inventory.unit(seat_unit_id("e1", "A-2"))["status"] == "available"
     assert [line.seat_id for line in first.order.lines] == ["A-0", "A-1"]
+
+
+async def test_a_seat_the_live_map_lacks_is_read_and_refused_from_the_database() -> None:
+    uow = FakeUnit()
+    uow.add_event(NOW, seated_type("std"))
+    uow.add_seats("e1", "std", "A", 2)
+    await hold_seats(uow, "first", "e1", ["A-1"], NOW)
+    live = await uow.availability.snapshot("e1")
+    assert live is not None
+    del live.seats_by_id["A-1"]  # a seat the map does not have yet
+
+    async def stale(event_id: str) -> Snapshot | None:
+        return live
+
+    uow.availability.snapshot = stale  # type: ignore[method-assign]
+    with pytest.raises(NotEnoughTickets) as refused:
+        await hold_seats(uow, "second", "e1", ["A-0", "A-1"], NOW)
+
+    assert (refused.value.requested, refused.value.available) == (2, 1)
 
 
 async def test_unknown_seats_are_named() -> None:
