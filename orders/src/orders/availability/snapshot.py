@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from orders.availability.deltas import apply_delta
-from orders.domain.counters import EXPIRES_AT, SOLD, counter_free
+from orders.domain.counters import counter_free, next_expiry
 from orders.domain.holds import EventInfo, TicketType
 from ticketing_common.mongo import Document
 
@@ -82,15 +82,13 @@ def counter_counts(snapshot: Snapshot, ticket_type: TicketType, now: datetime) -
 def next_change_at(snapshot: Snapshot, now: datetime) -> datetime:
     """The first moment after `now` at which the snapshot reads differently with no
     delta applied: a live hold expires, or the event ends."""
-    moments = [snapshot.event.ends_at] if snapshot.event.ends_at > now else []
-    for doc in snapshot.counters.values():
-        moments.extend(h[EXPIRES_AT] for h in doc.get("holds", []) if h.get(SOLD) is not True)
+    moments = [snapshot.event.ends_at, next_expiry(snapshot.counters.values(), now)]
     moments.extend(
         seat["holdExpiresAt"]
         for seat in snapshot.seats
         if seat["status"] == "held" and seat["holdExpiresAt"]
     )
-    return min((m for m in moments if m > now), default=FOREVER)
+    return min((m for m in moments if m is not None and m > now), default=FOREVER)
 
 
 def remaining_by_type(snapshot: Snapshot, now: datetime) -> dict[str, Counts]:

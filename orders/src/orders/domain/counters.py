@@ -11,7 +11,7 @@ Both sit here, side by side; change them together
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,14 +47,20 @@ class TypeRoom:
 
 def type_room(shards: Sequence[Mapping[str, Any]], now: datetime) -> TypeRoom:
     """The room of a type's shard documents at `now`."""
-    expiries = [
+    free = {doc["_id"]: max(0, counter_free(doc, now)[1]) for doc in shards}
+    return TypeRoom(free, next_expiry(shards, now))
+
+
+def next_expiry(docs: Iterable[Mapping[str, Any]], now: datetime) -> datetime | None:
+    """The earliest expiry of a live unsold entry of these counter documents: the first
+    moment one of their units comes free by itself."""
+    expiries = (
         h[EXPIRES_AT]
-        for doc in shards
+        for doc in docs
         for h in doc.get("holds", [])
         if h.get(SOLD) is not True and entry_is_live(h, now)
-    ]
-    free = {doc["_id"]: max(0, counter_free(doc, now)[1]) for doc in shards}
-    return TypeRoom(free, min(expiries, default=None))
+    )
+    return min(expiries, default=None)
 
 
 @dataclass(frozen=True)
