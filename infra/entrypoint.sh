@@ -8,6 +8,7 @@
 # uvicorn believes X-Forwarded-* only from FORWARDED_ALLOW_IPS (default: loopback).
 # Idle keep-alive connections outlive the gateway's and the ingress's idle pools (2 min
 # at most), so a proxy never sends a request on a connection the service is closing.
+# Each response goes out in one write to the socket (ticketing_common/http_protocol.py).
 set -eu
 
 for name in $(env | sed -n 's/^\([A-Z][A-Z0-9_]*\)_FILE=.*/\1/p'); do
@@ -21,5 +22,6 @@ for name in $(env | sed -n 's/^\([A-Z][A-Z0-9_]*\)_FILE=.*/\1/p'); do
 done
 
 exec uvicorn "${SERVICE}.main:create_app" --factory \
+    --http ticketing_common.http_protocol:OneWriteHttpProtocol \
     --host 0.0.0.0 --port 3000 --no-access-log \
     --timeout-graceful-shutdown 5 --timeout-keep-alive 130 "$@"

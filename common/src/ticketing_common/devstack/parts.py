@@ -12,13 +12,9 @@ from pathlib import Path
 from ticketing_common.devstack.secret_files import dev_secret as dev_secret
 from ticketing_common.devstack.secret_files import random_seed
 from ticketing_common.devstack.settings import StackSettings
+from ticketing_common.devstack.uvicorn import uvicorn_command
 
 SERVICES = ("auth", "tickets", "orders", "expiration", "payments", "notifications", "client")
-GRACEFUL_SHUTDOWN_SECONDS = 5
-# Idle keep-alive connections stay open longer than the gateway keeps its own idle ones
-# (Caddy: 2 min): a service closing one as the gateway sends a request on it was a 502,
-# never retried for a POST (measured once in 1,000 payments of the flash-sale benchmark).
-KEEP_ALIVE_SECONDS = 130
 
 
 @dataclass
@@ -148,15 +144,7 @@ def service_part(
     name: str, service: str, port: int, port_setting: str, host: str, env: dict[str, str]
 ) -> Part:
     """One uvicorn process of `service`; `name` tells replicas apart (and names the log)."""
-    command = [sys.executable, "-m", "uvicorn", f"{service}.main:create_app", "--factory"]
-    command += ["--host", host, "--port", str(port), "--no-access-log"]
-    # An open stream (availability updates) must not hold a stopping process forever.
-    command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
-    command += ["--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)]
-    # The services decide whom to believe about the client's address (TRUSTED_PROXIES),
-    # and answer an oversized request head themselves, in the error shape (the h11
-    # option counts where h11 serves; httptools, picked when installed, has no such cap).
-    command += ["--no-proxy-headers", "--h11-max-incomplete-event-size", "131072"]
+    command = uvicorn_command(service, host, port)
     return Part(
         name,
         command,

@@ -1,7 +1,7 @@
 """A service as a real uvicorn process, for tests that send it real signals.
 
-Started the way the dev stack starts it (`python -m uvicorn <service>.main:create_app
---factory`), pointed at the test servers, its output (JSON logs) kept in a file.
+Started the way the dev stack starts it (`devstack.parts.uvicorn_command`), pointed at
+the test servers, its output (JSON logs) kept in a file.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import asyncio
 import json
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 
 from ticketing_common.devstack.groups import spawn
+from ticketing_common.devstack.uvicorn import uvicorn_command
 from ticketing_common.testing.endpoints import Endpoints
 from ticketing_common.testing.http import free_port
 
@@ -100,9 +100,7 @@ async def service_process(
 ) -> AsyncIterator[ServiceProcess]:
     """Run `service` on a free port until the block ends (killed then if still running)."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", f"{service}.main:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-    popen = spawn(command, env, log_path)
+    popen = spawn(uvicorn_command(service, "127.0.0.1", port), env, log_path)
     process = ServiceProcess(popen, f"http://127.0.0.1:{port}", log_path)
     try:
         await _wait_healthy(process, start_within)
