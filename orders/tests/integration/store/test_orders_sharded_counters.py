@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
+from orders.domain.shards import UNITS_PER_SHARD
 from ticketing_common.events import EventUpdated, PaymentCreated, TicketTypeDefinition, utc_now
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -32,14 +33,15 @@ async def test_five_buyers_of_four_for_the_last_ten_units_split_over_shards(
     counters = mongo_client[database_name]["counters"]
     async with users.client(orders_url) as buyer:
         for _ in range(3):
-            event = await catalog.general_event(quantity=1000)
+            event = await catalog.general_event(quantity=5 * UNITS_PER_SHARD)
             await helpers.wait_for_event(orders_url, event.event_id)
             shards = [s async for s in counters.find({"eventId": event.event_id})]
-            assert [s["quantity"] for s in shards] == [200] * 5
+            assert [s["quantity"] for s in shards] == [UNITS_PER_SHARD] * 5
             # Someone else holds all but two units of every shard: no shard has room for 4.
             later = utc_now() + timedelta(hours=1)
             for shard in shards:
-                entry = {"orderId": f"other-{shard['_id']}", "n": 198, "expiresAt": later}
+                n = UNITS_PER_SHARD - 2
+                entry = {"orderId": f"other-{shard['_id']}", "n": n, "expiresAt": later}
                 await counters.update_one({"_id": shard["_id"]}, {"$push": {"holds": entry}})
             responses = await asyncio.gather(
                 *(buyer.post("/api/orders", json=ga(event.event_id, 4)) for _ in range(5))
@@ -50,7 +52,7 @@ async def test_five_buyers_of_four_for_the_last_ten_units_split_over_shards(
                 assert re.fullmatch(r".*\(4\) not available\. Only [0-3] available\.", message)
             shards = [s async for s in counters.find({"eventId": event.event_id})]
             assert all(taken(s) <= s["quantity"] for s in shards)
-            assert sum(taken(s) for s in shards) == 990 + 8
+            assert sum(taken(s) for s in shards) == 5 * (UNITS_PER_SHARD - 2) + 8
             for won in (r.json()["id"] for r in responses if r.status_code == 201):
                 assert sum(taken(s, won) - s["sold"] for s in shards) == 4
             last = await buyer.post("/api/orders", json=ga(event.event_id, 2))
@@ -63,7 +65,12 @@ async def test_more_quantity_adds_shards_and_keeps_every_hold(
     orders_url: str, catalog: Any, users: Any, helpers: Any, mongo_client: Any, database_name: str
 ) -> None:
     counters = mongo_client[database_name]["counters"]
-    event = await catalog.general_event(quantity=450)
+    # Two shards, then seven: a quarter shard over each multiple.
+    first, more = (
+        2 * UNITS_PER_SHARD + UNITS_PER_SHARD // 4,
+        7 * UNITS_PER_SHARD + UNITS_PER_SHARD // 4,
+    )
+    event = await catalog.general_event(quantity=first)
     await helpers.wait_for_event(orders_url, event.event_id)
     async with users.client(orders_url) as buyer:
         held = [
@@ -79,8 +86,9 @@ async def test_more_quantity_adds_shards_and_keeps_every_hold(
             body = {**event.model_dump(exclude={"id", "ticket_types"}), "version": version}
             await catalog.publisher.publish(EventUpdated(**body, ticket_types=types))
 
-        await publish(1, 1450)  # 2 shards → 7 shards
-        await helpers.wait_until(lambda: counters_sum(counters, event.event_id, 1450))
+        assert await counters.count_documents({"eventId": event.event_id}) == 2
+        await publish(1, more)  # 2 shards → 7 shards
+        await helpers.wait_until(lambda: counters_sum(counters, event.event_id, more))
         shards = [s async for s in counters.find({"eventId": event.event_id})]
         assert len(shards) == 7
         assert sum(taken(s) for s in shards) == 30

@@ -19,7 +19,7 @@ from orders.domain.shards import (
 
 
 @pytest.mark.parametrize(
-    ("quantity", "count"), [(0, 1), (100, 1), (399, 1), (400, 2), (1000, 5), (50_000, 32)]
+    ("quantity", "count"), [(0, 1), (49, 1), (100, 2), (399, 7), (400, 8), (1000, 20), (50_000, 32)]
 )
 def test_shard_count_grows_with_quantity_up_to_a_cap(quantity: int, count: int) -> None:
     assert shard_count(quantity) == count
