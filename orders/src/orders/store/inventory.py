@@ -1,4 +1,4 @@
-"""Sellable inventory, decided by single-document conditional writes (no transactions).
+"""Sellable inventory, decided by conditional writes guarded per document (no transactions).
 
 - `counters`: general admission, a few shard documents per type (see counters.py).
 - `units`: one document per seat or resale listing with `status`, `orderId`,
@@ -16,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from orders.domain.listing import Listing
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.store.counters import CounterStore
+from orders.store.unit_claims import UnitClaim, UnitClaims
 from ticketing_common.mongo import Document
 
 
@@ -39,6 +40,7 @@ class InventoryStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.ga = CounterStore(db)
         self.units = db["units"]
+        self._claims = UnitClaims(self.units, free_unit, self.release_units)
 
     async def ensure_indexes(self) -> None:
         await self.ga.ensure_indexes()
@@ -51,21 +53,9 @@ class InventoryStore:
     async def hold_units(
         self, unit_ids: list[str], order_id: str, expires_at: datetime, now: datetime
     ) -> bool:
-        """All or none: claim every unit, or give back the ones this order did claim."""
-        claim = {
-            "status": "held",
-            "orderId": order_id,
-            "holdExpiresAt": expires_at,
-            "claimedAt": now,
-        }
-        result = await self.units.update_many(
-            {"_id": {"$in": unit_ids}, **free_unit(now)}, {"$set": claim}
-        )
-        if result.modified_count == len(unit_ids):
-            return True
-        if result.modified_count:  # a race lost on some units: give back the others
-            await self.release_units(unit_ids, order_id)
-        return False
+        """All or none: claim every unit, or give back the ones this order did claim.
+        Concurrent claims share one write (store/unit_claims.py)."""
+        return await self._claims.claim(UnitClaim(tuple(unit_ids), order_id, expires_at, now))
 
     async def release_units(self, unit_ids: list[str], order_id: str) -> None:
         query = {"_id": {"$in": unit_ids}, "orderId": order_id, "status": {"$in": HOLDING}}
