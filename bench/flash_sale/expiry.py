@@ -42,7 +42,7 @@ from bench.flash_sale.traffic import (
 from bench.support import percentile, progress, seconds_or_none
 from orders.domain.order import Order
 from orders.store.order_documents import order_from_document
-from ticketing_common.events import OrderCancelled, Subject, utc_now
+from ticketing_common.events import ExpirationComplete, OrderCancelled, Subject, utc_now
 from ticketing_common.mongo import Document
 
 LEAD = timedelta(seconds=3)  # room to create and replicate the event before the first hold
@@ -53,11 +53,25 @@ async def wave_orders(stack: Stack, event: SaleEvent) -> list[Order]:
     return [order_from_document(doc) for doc in await cursor.to_list()]
 
 
-def delay_figures(expires: dict[str, datetime], cancelled: dict[str, datetime]) -> dict[str, Any]:
-    """Delay of each cancelled order past its expiresAt (orders never cancelled counted)."""
+def delay_figures(
+    expires: dict[str, datetime], cancelled: dict[str, datetime], fired: dict[str, datetime]
+) -> dict[str, Any]:
+    """Delay of each cancelled order past its expiresAt (orders never cancelled counted),
+    and its two legs: until `expiration.complete` was stored (the expiration service and
+    the scheduled message), then until `order.cancelled` was (orders)."""
     delays = [
         (cancelled[o] - at).total_seconds() * 1000 for o, at in expires.items() if o in cancelled
     ]
+    legs = {
+        "expiration": [
+            (fired[o] - at).total_seconds() * 1000 for o, at in expires.items() if o in fired
+        ],
+        "orders": [
+            (cancelled[o] - fired[o]).total_seconds() * 1000
+            for o in expires
+            if o in fired and o in cancelled
+        ],
+    }
     spread = (max(expires.values()) - min(expires.values())).total_seconds()
     if not delays:
         return {"holds": len(expires), "cancelled": 0}
@@ -70,6 +84,12 @@ def delay_figures(expires: dict[str, datetime], cancelled: dict[str, datetime]) 
         "delay_ms_p99": round(percentile(delays, 0.99), 1),
         "delay_ms_max": round(max(delays), 1),
         "delay_ms_min": round(min(delays), 1),
+        **{
+            f"{leg}_ms_{name}": round(percentile(values, q), 1)
+            for leg, values in legs.items()
+            if values
+            for name, q in (("p50", 0.50), ("p99", 0.99))
+        },
     }
 
 
@@ -102,17 +122,25 @@ async def expiry_wave(
     async with running_stack("expiry-wave", extra_env=env) as stack:
         await add_users(stack, users)
         cancelled: dict[str, datetime] = {}
+        fired: dict[str, datetime] = {}
 
         async def on_cancelled(msg: Msg) -> None:
             order_id = OrderCancelled.model_validate_json(msg.data).order_id
             cancelled.setdefault(order_id, msg.metadata.timestamp)
 
-        subscription = await stack.js.subscribe(
-            str(Subject.ORDER_CANCELLED),
-            cb=on_cancelled,
-            ordered_consumer=True,
-            deliver_policy=DeliverPolicy.NEW,
-        )
+        async def on_fired(msg: Msg) -> None:
+            order_id = ExpirationComplete.model_validate_json(msg.data).order_id
+            fired.setdefault(order_id, msg.metadata.timestamp)
+
+        subscriptions = [
+            await stack.js.subscribe(
+                str(subject), cb=callback, ordered_consumer=True, deliver_policy=DeliverPolicy.NEW
+            )
+            for subject, callback in (
+                (Subject.ORDER_CANCELLED, on_cancelled),
+                (Subject.EXPIRATION_COMPLETE, on_fired),
+            )
+        ]
         progress(f"expiry wave: {WAVE_HOLDS} holds of {WAVE_HOLD_SECONDS}s")
         event, rate = await take_wave(stack, buyers, organizer)
         orders = await wave_orders(stack, event)
@@ -123,10 +151,11 @@ async def expiry_wave(
 
         last_expiry = max(expires.values())
         await seconds_or_none(all_cancelled, (last_expiry - utc_now()).total_seconds() + 120)
-        await subscription.unsubscribe()
+        for subscription in subscriptions:
+            await subscription.unsubscribe()
     return {
         "hold_seconds_override": WAVE_HOLD_SECONDS,
         "holds_per_second_taking_them": round(rate, 1),
         "capped_at_event_end": sum(1 for o in orders if o.expires_at - o.created_at < hold_length),
-        **delay_figures(expires, cancelled),
+        **delay_figures(expires, cancelled, fired),
     }
