@@ -146,6 +146,9 @@ class FakePaymentStore:
         found = [r for r in self.rows.values() if r.payment.provider_ref == provider_ref]
         return found[0].payment if found else None
 
+    async def orders_with_payments(self, order_ids: list[str]) -> set[str]:
+        return {o for o in order_ids if self._of(o)}
+
     async def unsettled(self, order_id: str) -> bool:
         on_its_way = (PaymentStatus.PENDING, PaymentStatus.REFUNDING)
         return any(r.payment.status in on_its_way for r in self._of(order_id))

@@ -87,3 +87,22 @@ async def test_a_batch_of_new_orders_enters_the_replica_at_once(world: FakeWorld
 
     stored = [await world.orders.get(f"o{n}") for n in range(3)]
     assert [(o.status, o.expires_at) for o in stored if o] == [("created", expires)] * 3
+
+
+async def test_a_batch_of_cancellations_refunds_the_paid_and_retries_the_unsettled(
+    world: FakeWorld,
+) -> None:
+    unpaid, paid, charging = [await world.order(o) for o in ("unpaid", "paid", "charging")]
+    payment = await pay_order(world.ctx, paid, "tok_visa", "buyer")
+    replica = await world.orders.get(charging)
+    assert replica is not None
+    await world.payments.start_attempt(replica, 1, world.clock())
+    listener = OrderCancelledListener("payments", NO_BROKER, NO_BROKER, world.ctx)
+
+    retry = await listener.handle_batch([cancelled(o) for o in (unpaid, paid, charging)])
+
+    assert [event.order_id for event in retry] == [charging]  # a charge is on its way
+    [refunded] = world.payments.of_type(PaymentRefunded)
+    assert (refunded.payment_id, refunded.order_id) == (payment.id, paid)
+    stored = [await world.orders.get(o) for o in (unpaid, paid, charging)]
+    assert [o.status for o in stored if o] == ["cancelled"] * 3

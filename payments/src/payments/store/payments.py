@@ -136,6 +136,11 @@ class MongoPaymentStore:
     async def by_provider_ref(self, provider_ref: str) -> Payment | None:
         return await self._one({"providerRef": provider_ref})
 
+    async def orders_with_payments(self, order_ids: list[str]) -> set[str]:
+        """Which of these orders have any payment on record (one read)."""
+        cursor = self.payments.find({"orderId": {"$in": order_ids}}, {"orderId": 1})
+        return {doc["orderId"] async for doc in cursor}
+
     async def unsettled(self, order_id: str) -> bool:
         query = {"orderId": order_id, "status": {"$in": [PENDING, REFUNDING]}}
         return await self.payments.find_one(query) is not None
