@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo import DESCENDING, UpdateOne
+from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -23,6 +23,7 @@ from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
 from orders.domain.recovery import ABANDONED
 from orders.store.buyer_holdings import BuyerHoldings
+from orders.store.order_changes import OrderChange, changes_pipeline
 from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
 from ticketing_common.events import Event
@@ -35,7 +36,6 @@ DUPLICATE_KEY = 11000
 
 
 # One order's change: the order as read, as it should become, and the event it records.
-OrderChange = tuple[Order, Order, Event]
 
 
 def _unchanged(order: Order) -> Document:
@@ -142,16 +142,12 @@ class OrderStore:
         return [order_from_document(d) async for d in cursor if d.get("status") != ABANDONED]
 
     async def replace_many_if_unchanged(self, changes: list[OrderChange]) -> set[str]:
-        """`replace_if_unchanged` for many orders in one round trip (and one read back)
-        → the ids of the orders written; the others changed meanwhile."""
+        """`replace_if_unchanged` for many orders in one write (store/order_changes.py)
+        and one read back → the ids of the orders written; the others changed meanwhile."""
         if not changes:
             return set()
-        writes = []
-        for before, after, event in changes:
-            update = {"$set": {k: v for k, v in order_document(after).items() if k != "_id"}}
-            update["$push"] = pending_events_update(event)
-            writes.append(UpdateOne(_unchanged(before), update))
-        await self.orders.bulk_write(writes, ordered=False)
+        ids = [after.id for _, after, _ in changes]
+        await self.orders.update_many({"_id": {"$in": ids}}, changes_pipeline(changes))
         expected = {after.id: after for _, after, _ in changes}
         stored = self.orders.find({"_id": {"$in": list(expected)}}, {"version": 1, "status": 1})
         return {

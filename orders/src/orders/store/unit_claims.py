@@ -2,8 +2,8 @@
 write is in flight go out together (group commit), as general admission's do.
 
 A group is one guarded write over all its units: each unit is set to its own claim's
-order, expiry and claim time (looked up by the unit's id in the write), and only where
-it is free — the same guard as a lone claim, so no unit is ever given twice. A read of
+order, expiry and claim time (`per_document.each`), and only where it is free — the
+same guard as a lone claim, so no unit is ever given twice. A read of
 those units by id then says which claim got which: a claim is granted when every one
 of its units is its own, and gives back what it got otherwise (all or none).
 
@@ -24,6 +24,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from ticketing_common.batching import Coalescer
 from ticketing_common.mongo import Document
+from ticketing_common.per_document import each
 
 # The guard for "free at `now`" (InventoryStore's), and the release of given-back units.
 FreeGuard = Callable[[datetime], Document]
@@ -83,16 +84,11 @@ class UnitClaims:
         """One guarded write of every claim's units → each unit's order id after it."""
         mine = [(unit, claim) for claim in claims for unit in claim.unit_ids]
         ids = [unit for unit, _ in mine]
-        at = {"$indexOfArray": [ids, "$_id"]}
-
-        def each(values: list[Any]) -> Document:
-            return {"$arrayElemAt": [values, at]}
-
         claimed = {
             "status": "held",
-            "orderId": each([claim.order_id for _, claim in mine]),
-            "holdExpiresAt": each([claim.expires_at for _, claim in mine]),
-            "claimedAt": each([claim.now for _, claim in mine]),
+            "orderId": each(ids, [claim.order_id for _, claim in mine]),
+            "holdExpiresAt": each(ids, [claim.expires_at for _, claim in mine]),
+            "claimedAt": each(ids, [claim.now for _, claim in mine]),
         }
         now = max(claim.now for claim in claims)
         await self._units.update_many({"_id": {"$in": ids}, **self._free(now)}, [{"$set": claimed}])
