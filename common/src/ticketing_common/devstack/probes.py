@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import socket
 import urllib.request
 
@@ -44,5 +45,8 @@ def answers(host: str, part: Part) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
             return bool(response.status == 200)
-    except OSError:
+    # Not HTTP yet is not healthy yet, whatever answered: polling a port nothing listens
+    # on yet, the probe's connection can meet itself (a TCP self-connect) and read its
+    # own request back (a `BadStatusLine`, seen once in a cluster start-up).
+    except (OSError, http.client.HTTPException):
         return False
