@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI
 
 from orders.api.availability import router as availability_router
+from orders.api.availability_reads import AvailabilityReads
 from orders.api.orders import router as orders_router
 from orders.api.vouchers import router as vouchers_router
 from orders.api.waitlist import router as waitlist_router
@@ -94,4 +95,5 @@ def create_app(settings: OrdersSettings | None = None) -> FastAPI:
         # The waiting list first: its /api/orders/waitlist is no order id.
         routers=[waitlist_router, orders_router, availability_router, vouchers_router],
         wire=wire_for(settings),
+        fast_paths=[AvailabilityReads],
     )
