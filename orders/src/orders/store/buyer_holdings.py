@@ -1,7 +1,7 @@
 """How many tickets a buyer holds for an event: what the per-buyer cap is checked against.
 
 A sale asks once per hold, so concurrent asks share one read (a `Coalescer`): the
-orders of all their buyers for the event, by the `(userId, eventId)` index's exact fields
+orders of all their buyers for the event, by the `(eventId, userId)` index's exact fields
 (the embedded database serves no index for the status and expiry ranges), filtered
 here — one buyer has few orders of one event.
 """
@@ -33,7 +33,7 @@ class BuyerHoldings:
         found: dict[tuple[str, str], list[Document]] = {(u, e): [] for u, e, _ in asks}
         for event_id in {e for _, e, _ in asks}:
             buyers = sorted({u for u, e, _ in asks if e == event_id})
-            query = {"userId": {"$in": buyers}, "eventId": event_id}
+            query = {"eventId": event_id, "userId": {"$in": buyers}}
             async for doc in self.orders.find(query, PROJECTION):
                 found[(doc["userId"], event_id)].append(doc)
         return [_held(found[(user_id, event_id)], now) for user_id, event_id, now in asks]

@@ -12,12 +12,13 @@ only orders have (`userId`, `eventId`, `tickets`, `version`, `cancelledAt`,
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
@@ -54,7 +55,12 @@ class OrderStore:
         await self.orders.create_index([("userId", 1), ("createdAt", DESCENDING)])
         await self.orders.create_index("tickets.id", sparse=True)
         await self.orders.create_index([("eventId", 1), ("status", 1)])
-        await self.orders.create_index([("userId", 1), ("eventId", 1)])
+        # A buyer's orders of one event (the per-buyer cap): event first, so a read for
+        # many buyers (`userId: {$in}`) is served by both fields; `(userId, eventId)` was
+        # served by the buyers alone, every order they ever made read and filtered.
+        await self.orders.create_index([("eventId", 1), ("userId", 1)])
+        with contextlib.suppress(OperationFailure):  # a store made before the change
+            await self.orders.drop_index("userId_1_eventId_1")
         await self.orders.create_index("cancelledAt", sparse=True)
         await self.orders.create_index("abandonedAt", sparse=True, expireAfterSeconds=FENCE_SECONDS)
 
