@@ -5,35 +5,15 @@ buyer's, not another event's, not an expired or cancelled order's."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from order_builders import NOW, held_order
 
-from orders.domain.order import Order
-from orders.domain.order_parts import Line
 from orders.store.orders import OrderStore
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-
-
-def _order(order_id: str, buyer: str, event: str, quantity: int, **changes: Any) -> Order:
-    order = Order(
-        id=order_id,
-        user_id=buyer,
-        kind="event",
-        status="created",
-        version=0,
-        created_at=NOW,
-        expires_at=NOW + timedelta(minutes=15),
-        currency="usd",
-        lines=[Line("ga", quantity, 2050)],
-        event_id=event,
-    )
-    return replace(order, **changes)
 
 
 async def test_concurrent_asks_each_get_their_own_buyers_held_tickets(
@@ -42,12 +22,12 @@ async def test_concurrent_asks_each_get_their_own_buyers_held_tickets(
     store = OrderStore(mongo_client[database_name])
     await store.ensure_indexes()
     for order in [
-        _order("o1", "ann", "e1", 2),
-        _order("o2", "ann", "e1", 1, status="awaiting:payment"),
-        _order("o3", "ann", "e2", 4),  # another event
-        _order("o4", "bob", "e1", 3, expires_at=NOW - timedelta(seconds=1)),  # expired
-        _order("o5", "bob", "e1", 1, status="cancelled"),
-        _order("o6", "cy", "e1", 5),
+        held_order("o1", "ann", "e1", 2),
+        held_order("o2", "ann", "e1", 1, status="awaiting:payment"),
+        held_order("o3", "ann", "e2", 4),  # another event
+        held_order("o4", "bob", "e1", 3, expires_at=NOW - timedelta(seconds=1)),  # expired
+        held_order("o5", "bob", "e1", 1, status="cancelled"),
+        held_order("o6", "cy", "e1", 5),
     ]:
         await store.insert(order)
 

@@ -5,34 +5,16 @@ has; a field no change sets stays as it was, absent ones too."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from order_builders import NOW, held_order
 
-from orders.domain.order import Order
-from orders.domain.order_parts import Line
 from orders.store.orders import OrderStore
 from ticketing_common.outbox import PENDING_EVENTS_FIELD
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-
-
-def _order(order_id: str, user_id: str = "buyer") -> Order:
-    return Order(
-        id=order_id,
-        user_id=user_id,
-        kind="event",
-        status="created",
-        version=0,
-        created_at=NOW,
-        expires_at=NOW + timedelta(minutes=15),
-        currency="usd",
-        lines=[Line("ga", 1, 2050)],
-        event_id="e1",
-    )
 
 
 @pytest.fixture
@@ -42,7 +24,7 @@ def store(mongo_client: Any, database_name: str) -> OrderStore:
 
 async def test_a_batch_of_cancellations_writes_each_unchanged_order_once(store: OrderStore) -> None:
     ids = [uuid.uuid4().hex for _ in range(3)]
-    orders = [_order(order_id, user_id=f"buyer-{n}") for n, order_id in enumerate(ids)]
+    orders = [held_order(order_id, buyer=f"buyer-{n}") for n, order_id in enumerate(ids)]
     for order in orders:
         await store.insert(order)
     # The third started a payment after it was read: its stored version moved on.

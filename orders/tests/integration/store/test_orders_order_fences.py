@@ -4,35 +4,17 @@ query of the orders store — nor the outbox relay's — ever sees a fence as an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from order_builders import NOW, held_order
 
 from orders.domain.errors import OrderIdTaken
-from orders.domain.order import Order
-from orders.domain.order_parts import Line
 from orders.store.orders import OrderStore
 from ticketing_common.outbox import PENDING_EVENTS_FIELD
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-
-
-def _order(order_id: str) -> Order:
-    return Order(
-        id=order_id,
-        user_id="buyer",
-        kind="event",
-        status="created",
-        version=0,
-        created_at=NOW,
-        expires_at=NOW + timedelta(minutes=15),
-        currency="usd",
-        lines=[Line("ga", 1, 2050)],
-        event_id="e1",
-    )
 
 
 @pytest.fixture
@@ -46,7 +28,7 @@ async def test_a_fence_takes_the_id_and_the_order_is_refused(store: OrderStore) 
     assert await store.fence("ghost", NOW)  # a second sweep finds it fenced
 
     with pytest.raises(OrderIdTaken):
-        await store.insert(_order("ghost"))
+        await store.insert(held_order("ghost"))
 
     stored = await store.orders.find_one({"_id": "ghost"})
     assert stored == {"_id": "ghost", "status": "abandoned", "abandonedAt": NOW}
@@ -54,7 +36,7 @@ async def test_a_fence_takes_the_id_and_the_order_is_refused(store: OrderStore) 
 
 
 async def test_an_order_recorded_first_keeps_its_id(store: OrderStore) -> None:
-    order = _order("real")
+    order = held_order("real")
     await store.insert(order, order.created_event())
 
     assert not await store.fence("real", NOW)
@@ -66,7 +48,7 @@ async def test_an_order_recorded_first_keeps_its_id(store: OrderStore) -> None:
 
 async def test_no_query_of_the_store_sees_a_fence(store: OrderStore) -> None:
     await store.fence("ghost", NOW)
-    ghost = _order("ghost")
+    ghost = held_order("ghost")
 
     assert await store.get("ghost") is None
     assert await store.of_user("buyer", 0, 10) == ([], 0)
@@ -83,7 +65,7 @@ async def test_no_query_of_the_store_sees_a_fence(store: OrderStore) -> None:
 
 
 async def test_a_cancel_records_when_and_only_cancels_carry_it(store: OrderStore) -> None:
-    live, gone = _order("live"), _order("gone")
+    live, gone = held_order("live"), held_order("gone")
     for order in (live, gone):
         await store.insert(order, order.created_event())
     cancelled, event = gone.cancel("cancelled_by_buyer", NOW, by_buyer=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from order_builders import NOW, held_order
 
 from orders.domain import (
     OrderAlreadyComplete,
@@ -16,23 +17,10 @@ from orders.domain.order import Order, owned_order, ticket_slots
 from orders.domain.order_parts import IssuedTicket, Line, ListingRef
 from ticketing_common.events import CancelReason
 
-NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
-
-def order(**changes: object) -> Order:
-    base = Order(
-        id="o1",
-        user_id="u1",
-        kind="event",
-        status="created",
-        version=0,
-        created_at=NOW,
-        expires_at=NOW + timedelta(minutes=15),
-        currency="usd",
-        event_id="e1",
-        lines=[Line("ga", 2, 2050), Line("vip", 1, 9900, "A-1")],
-    )
-    return Order(**{**base.__dict__, **changes})
+def order(**changes: Any) -> Order:
+    lines = [Line("ga", 2, 2050), Line("vip", 1, 9900, "A-1")]
+    return held_order("o1", "u1", **{"lines": lines, **changes})
 
 
 def test_order_amount_events_and_transitions() -> None:
