@@ -23,6 +23,5 @@ def uvicorn_command(service: str, host: str, port: int) -> list[str]:
     command += ["--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)]
     # Each response in one write to the socket (see ticketing_common.http_protocol).
     command += ["--http", HTTP_PROTOCOL]
-    # The services decide whom to believe about the client's address (TRUSTED_PROXIES),
-    # and answer an oversized request head themselves, in the error shape.
+    # The services decide whom to believe about the client's address (TRUSTED_PROXIES).
     return [*command, "--no-proxy-headers"]

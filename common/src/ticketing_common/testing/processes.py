@@ -1,6 +1,6 @@
 """A service as a real uvicorn process, for tests that send it real signals.
 
-Started the way the dev stack starts it (`devstack.parts.uvicorn_command`), pointed at
+Started the way the dev stack starts it (`devstack.uvicorn.uvicorn_command`), pointed at
 the test servers, its output (JSON logs) kept in a file.
 """
 

@@ -1,6 +1,6 @@
 """Sellable inventory, decided by conditional writes guarded per document (no transactions).
 
-- `counters`: general admission, a few shard documents per type (see counters.py).
+- `counters`: general admission, shard documents of 50 units per type (counters.py).
 - `units`: one document per seat or resale listing with `status`, `orderId`,
   `holdExpiresAt` and `claimedAt` (while held); a claim is guarded by "available, or
   held with an expired hold".

@@ -17,9 +17,16 @@ from ticketing_common.mongo import Document
 from ticketing_common.outbox import PENDING_EVENTS_FIELD, outbox_entry
 from ticketing_common.per_document import each
 
+# One order's change: the order as read, as it should become, and the event it records.
 OrderChange = tuple[Order, Order, Event]
 _ABSENT = object()
 _UNCHANGED = "_unchanged"
+
+
+def unchanged_query(order: Order) -> Document:
+    """The stored order is still `order`: same version, same payment in progress (the
+    query form of the pipeline's `_unchanged` below)."""
+    return {"_id": order.id, "version": order.version, "settling": order.settling}
 
 
 def changes_pipeline(changes: list[OrderChange]) -> list[Document]:

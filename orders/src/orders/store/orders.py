@@ -24,7 +24,7 @@ from orders.domain.errors import OrderIdTaken
 from orders.domain.order import PENDING, Order
 from orders.domain.recovery import ABANDONED
 from orders.store.buyer_holdings import BuyerHoldings
-from orders.store.order_changes import OrderChange, changes_pipeline
+from orders.store.order_changes import OrderChange, changes_pipeline, unchanged_query
 from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
 from ticketing_common.events import Event
@@ -34,14 +34,6 @@ from ticketing_common.outbox import pending_events_update
 # A fence outlives by far any hold that could still try to record its order.
 FENCE_SECONDS = 24 * 3600
 DUPLICATE_KEY = 11000
-
-
-# One order's change: the order as read, as it should become, and the event it records.
-
-
-def _unchanged(order: Order) -> Document:
-    """The stored order is still `order`: same version, same payment in progress."""
-    return {"_id": order.id, "version": order.version, "settling": order.settling}
 
 
 class OrderStore:
@@ -132,7 +124,7 @@ class OrderStore:
         """Write `after` only if the stored order is still `before` (same version and settling)."""
         changes = order_document(after)
         del changes["_id"]
-        query = _unchanged(before)
+        query = unchanged_query(before)
         update: dict[str, Any] = {"$set": changes}
         if events:
             update["$push"] = pending_events_update(*events)

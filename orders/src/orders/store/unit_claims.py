@@ -3,9 +3,9 @@ write is in flight go out together (group commit), as general admission's do.
 
 A group is one guarded write over all its units: each unit is set to its own claim's
 order, expiry and claim time (`per_document.each`), and only where it is free — the
-same guard as a lone claim, so no unit is ever given twice. A read of
-those units by id then says which claim got which: a claim is granted when every one
-of its units is its own, and gives back what it got otherwise (all or none).
+same guard as a lone claim, so no unit is ever given twice. A read of those units by id
+then says which claim got which: a claim is granted when every one of its units is its
+own, and gives back what it got otherwise (all or none).
 
 Two claims of one group after the same seat: the first to come is in the write; the
 other waits for the next round, where it is refused without a round trip if the seat
@@ -82,14 +82,11 @@ class UnitClaims:
 
     async def _write_group(self, claims: list[UnitClaim]) -> dict[str, Any]:
         """One guarded write of every claim's units → each unit's order id after it."""
-        mine = [(unit, claim) for claim in claims for unit in claim.unit_ids]
+        mine = [(unit, _claim_fields(claim)) for claim in claims for unit in claim.unit_ids]
         ids = [unit for unit, _ in mine]
-        claimed = {
-            "status": "held",
-            "orderId": each(ids, [claim.order_id for _, claim in mine]),
-            "holdExpiresAt": each(ids, [claim.expires_at for _, claim in mine]),
-            "claimedAt": each(ids, [claim.now for _, claim in mine]),
-        }
+        # A lone claim's fields, each unit taking its own claim's.
+        names = _claim_fields(claims[0])
+        claimed = {name: each(ids, [fields[name] for _, fields in mine]) for name in names}
         now = max(claim.now for claim in claims)
         await self._units.update_many({"_id": {"$in": ids}, **self._free(now)}, [{"$set": claimed}])
         cursor = self._units.find({"_id": {"$in": ids}}, {"orderId": 1})
