@@ -200,6 +200,9 @@ class FakeOrderReplicas:
         for order_id, version, fields in changes:
             await self.apply(order_id, version, fields)
 
+    async def add_many(self, changes: list[tuple[str, int, dict[str, Any]]]) -> None:
+        await self.apply_many(changes)
+
     async def get(self, order_id: str) -> OrderReplica | None:
         doc = self.docs.get(order_id)
         return None if doc is None else replica_of(doc)

@@ -9,7 +9,7 @@ transaction) and `FakeTable.lose_next_write` (a concurrent transaction wins a wr
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import replace
 from typing import Generic, TypeVar
 
@@ -62,7 +62,8 @@ class FakeOrderRecords:
     async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
         return {i: self.rows[i] for i in order_ids if i in self.rows}
 
-    async def save_many(self, records: list[OrderRecord]) -> None:
+    async def save_many(self, records: list[OrderRecord], stored: Collection[str]) -> None:
+        assert {r.order_id for r in records if r.order_id in self.rows} <= set(stored)
         for record in records:
             self.rows[record.order_id] = record
 

@@ -41,9 +41,9 @@ class OrderCreatedListener(_OrderListener):
         await self.ctx.orders.apply(event.order_id, event.version, self._fields(event))
 
     async def handle_batch(self, events: list[OrderCreated]) -> list[OrderCreated]:
-        # A sale's holds: the fetched batch goes into the replica in one write.
+        # A sale's holds: the fetched batch goes into the replica in one insert.
         changes = [(e.order_id, e.version, self._fields(e)) for e in events]
-        await self.ctx.orders.apply_many(changes)
+        await self.ctx.orders.add_many(changes)
         return []
 
     @staticmethod

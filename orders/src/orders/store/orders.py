@@ -28,12 +28,11 @@ from orders.store.order_changes import OrderChange, changes_pipeline, unchanged_
 from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
 from ticketing_common.events import Event
-from ticketing_common.mongo import Document
+from ticketing_common.mongo import DUPLICATE_KEY, Document, duplicate_writes
 from ticketing_common.outbox import pending_events_update
 
 # A fence outlives by far any hold that could still try to record its order.
 FENCE_SECONDS = 24 * 3600
-DUPLICATE_KEY = 11000
 
 
 class OrderStore:
@@ -72,9 +71,7 @@ class OrderStore:
         try:
             await self.orders.insert_many(documents, ordered=False)
         except BulkWriteError as error:
-            failed = {e["index"]: e for e in error.details.get("writeErrors", [])}
-            if any(e.get("code") != DUPLICATE_KEY for e in failed.values()):
-                raise
+            failed = duplicate_writes(error)
             return [
                 DuplicateKeyError(failed[i]["errmsg"], DUPLICATE_KEY) if i in failed else None
                 for i in range(len(documents))

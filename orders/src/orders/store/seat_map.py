@@ -21,12 +21,11 @@ from pymongo.errors import BulkWriteError
 from orders.domain.holds import SeatMapChanges
 from orders.domain.units import seat_unit_id
 from ticketing_common.events import SeatDefinition
-from ticketing_common.mongo import Document
+from ticketing_common.mongo import Document, duplicate_writes
 
 FREE = {"status": "available", "orderId": None, "holdExpiresAt": None}
 DEFINITION_FIELDS = ("seatId", "section", "row", "label", "index", "ticketTypeId", "layout")
 CHUNK = 5_000
-DUPLICATE_KEY = 11000
 T = TypeVar("T")
 
 
@@ -86,8 +85,4 @@ class SeatMapStore:
         try:
             await self.units.insert_many(list(batch), ordered=False)
         except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if exc.details.get("writeConcernErrors") or any(
-                error.get("code") != DUPLICATE_KEY for error in errors
-            ):
-                raise
+            duplicate_writes(exc)  # seats already there (a repeated definition) stay as they are

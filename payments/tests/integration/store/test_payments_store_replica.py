@@ -63,6 +63,31 @@ async def test_many_at_once_keep_the_newest_version_each(replicas: OrderReplicas
     assert (o3.status, o3.version) == ("cancelled", 1)
 
 
+async def test_new_orders_go_in_together_and_a_stored_one_keeps_its_newest_version(
+    replicas: OrderReplicas,
+) -> None:
+    await replicas.apply("seen", 2, {**CREATED, "status": "complete"})
+    await replicas.add_many(
+        [
+            ("new", 0, {**CREATED, "expiresAt": EXPIRES}),
+            ("seen", 0, CREATED),  # stored already, newer: changes nothing
+            ("new", 0, CREATED),  # a repeat within the batch
+            ("later", 0, CREATED),
+            ("later", 1, {**CREATED, "status": "cancelled"}),  # its next version, same batch
+        ]
+    )
+    await replicas.add_many([("new", 0, CREATED)])  # a redelivered batch
+    await replicas.add_many([])
+
+    new, seen, later = [await replicas.get(i) for i in ("new", "seen", "later")]
+    assert new is not None
+    assert (new.status, new.version, new.expires_at) == ("created", 0, EXPIRES)
+    assert seen is not None
+    assert (seen.status, seen.version) == ("complete", 2)
+    assert later is not None
+    assert (later.status, later.version) == ("cancelled", 1)
+
+
 async def test_cancelled_orders_among_some(replicas: OrderReplicas) -> None:
     await replicas.apply("live", 0, CREATED)
     await replicas.apply("gone", 1, {**CREATED, "status": "cancelled"})

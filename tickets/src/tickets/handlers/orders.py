@@ -24,6 +24,7 @@ async def apply_orders(tx: Transaction, incoming: list[OrderRecord]) -> None:
     for the whole batch (a sale brings thousands); a listing's lock is applied as each
     of its orders' events comes."""
     known = await tx.orders.get_many(sorted({record.order_id for record in incoming}))
+    recorded = set(known)
     changed: dict[str, OrderRecord] = {}
     for record in incoming:
         stored = advance(known.get(record.order_id), record)
@@ -37,7 +38,7 @@ async def apply_orders(tx: Transaction, incoming: list[OrderRecord]) -> None:
         if stored.ticket_id:
             await _apply_to_listing(tx, stored.ticket_id, stored)
     if changed:
-        await tx.orders.save_many(list(changed.values()))
+        await tx.orders.save_many(list(changed.values()), recorded)
 
 
 async def _apply_to_listing(tx: Transaction, listing_id: str, record: OrderRecord) -> None:

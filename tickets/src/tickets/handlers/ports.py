@@ -8,7 +8,7 @@ implementation is `tickets.catalog.Catalog`; unit tests use in-memory fakes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from typing import Protocol, TypeVar
 
 from ticketing_common.events import Event
@@ -48,8 +48,9 @@ class OrderRecords(Protocol):
         """The records of those orders that have one, by order id (one read)."""
         ...
 
-    async def save_many(self, records: list[OrderRecord]) -> None:
-        """Store every record (one write)."""
+    async def save_many(self, records: list[OrderRecord], stored: Collection[str]) -> None:
+        """Store every record (one call): those whose order ids are in `stored` replace
+        the stored ones, the others are new."""
         ...
 
     async def for_event(self, event_id: str) -> list[OrderRecord]:

@@ -3,6 +3,7 @@ repetition, against in-memory fakes (each applied in a transaction, as the liste
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 import pytest
@@ -116,9 +117,9 @@ async def test_a_batch_applies_in_arrival_order_with_one_read_and_one_write() ->
         reads.append(order_ids)
         return await get_many(order_ids)
 
-    async def counted_save(records: list[OrderRecord]) -> None:
+    async def counted_save(records: list[OrderRecord], stored: Collection[str]) -> None:
         writes.append([r.order_id for r in records])
-        await save_many(records)
+        await save_many(records, stored)
 
     catalog.orders.get_many = counted_get  # type: ignore[method-assign]
     catalog.orders.save_many = counted_save  # type: ignore[method-assign]
