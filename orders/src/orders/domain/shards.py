@@ -83,3 +83,20 @@ def split_claim(free: dict[str, int], wanted: int, rng: random.Random) -> list[t
         if left == 0:
             return parts
     return []
+
+
+def spread_claims(free: dict[str, int], sizes: Sequence[int]) -> dict[str, list[int]]:
+    """Claims of these sizes (in arrival order) given out whole to the shards with room,
+    the roomiest shard filled first, so as few shards as can be are written → per shard,
+    the indexes of its claims in order. A claim no shard has room for stays out (it may
+    still be split)."""
+    room = dict(free)
+    by_room = sorted(room, key=lambda shard: room[shard], reverse=True)
+    plan: dict[str, list[int]] = {}
+    for index, size in enumerate(sizes):
+        shard = next((shard for shard in by_room if room[shard] >= size), None)
+        if shard is None:
+            continue
+        room[shard] -= size
+        plan.setdefault(shard, []).append(index)
+    return plan

@@ -4,7 +4,7 @@ that type's previous claim is in flight go out together (group commit).
 A group is one guarded write on a shard (`claim_many`): it takes the claims in arrival
 order while the shard has room for each, so no unit is ever given twice and the first
 to come is served first. What a shard could not take goes to the shards the database
-says have room (one read, then a write each); a claim no single shard can hold takes
+says have room (one read, then a write on each of them, together); a claim no single shard can hold takes
 the split path of `ga_claims` on its own. Refusals are decided by what the database
 reported in those same round trips: a type is refused only when the live holds prove
 there is no room. After a sold-out answer, the next group starts with the read instead
@@ -21,6 +21,7 @@ second; a unit given back is offered again as soon as its release is announced.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from functools import partial
 
 from orders.domain.counters import HoldEntry
 from orders.domain.holds import TicketType
-from orders.domain.shards import shard_ids
+from orders.domain.shards import shard_ids, spread_claims
 from orders.handlers.ga_claims import claim_units
 from orders.handlers.inventory_ports import CounterInventory
 from ticketing_common.batching import Coalescer
@@ -130,18 +131,24 @@ class GroupClaims:
         taken: set[str],
         now: datetime,
     ) -> int:
-        """Offer the waiting claims to the shards with room, most room first → units left
-        (none left, and nothing taken since the read: a proof, see the module's doc)."""
+        """Give the waiting claims out to the shards with room (`spread_claims`: the
+        roomiest filled first) and write those shards at once → units left (none left, and
+        nothing taken since the read: a proof, see the module's doc). One at a time, a
+        sale's last units, a few on each of many shards, took a write and a read each in
+        turn: the group's holds waited 0.4 s."""
         read_at, releases = self._clock(), self._releases.get(event_id, 0)
         room = await self._counters.room_of_type(event_id, ticket_type.id, now)
         free = dict(room.free)
-        for shard in sorted(free, key=lambda s: free[s], reverse=True):
-            if not waiting or free[shard] < min(e.n for e in waiting):
-                continue
-            result = await self._counters.claim_many(shard, waiting, now)
+        plan = spread_claims(free, [entry.n for entry in waiting])
+        results = await asyncio.gather(
+            *(
+                self._counters.claim_many(shard, [waiting[i] for i in claims], now)
+                for shard, claims in plan.items()
+            )
+        )
+        for shard, result in zip(plan, results, strict=True):
             taken |= result.taken
             free[shard] = result.free
-            waiting = [e for e in waiting if e.order_id not in result.taken]
         if not any(room.free.values()) and releases == self._releases.get(event_id, 0):
             until = read_at + PROOF_SECONDS
             self._proven[(event_id, ticket_type.id)] = (until, room.next_free_at)

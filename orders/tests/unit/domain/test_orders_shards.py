@@ -15,6 +15,7 @@ from orders.domain.shards import (
     shard_id,
     shard_ids,
     split_claim,
+    spread_claims,
 )
 
 
@@ -85,3 +86,33 @@ def test_a_claim_is_split_only_when_no_shard_has_room_for_all() -> None:
         seen.add(tuple(sorted(shard for shard, _ in parts)))
     assert len(seen) > 1  # the order is random, so racing buyers spread out
     assert split_claim(free, 6, random.Random(0)) == []
+
+
+def test_claims_fill_the_roomiest_shard_first_each_whole() -> None:
+    plan = spread_claims({"b": 2, "a": 3, "c": 0}, [1, 2, 1, 1, 1])
+    # a (3) takes the 1 and the 2; b takes the next two 1s; then all are full.
+    assert plan == {"a": [0, 1], "b": [2, 3]}
+    assert spread_claims({"a": 2, "b": 3}, [2, 2]) == {"b": [0], "a": [1]}  # b had 1 left
+    assert spread_claims({"a": 1, "b": 1}, [2, 1]) == {"a": [1]}  # the 2 fits nowhere whole
+    assert spread_claims({}, [1]) == {}
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 6)),
+    st.lists(st.integers(1, 4), max_size=20),
+)
+def test_spread_claims_never_give_a_shard_more_than_its_room(
+    free: dict[str, int], sizes: list[int]
+) -> None:
+    plan = spread_claims(free, sizes)
+    given_out = [index for claims in plan.values() for index in claims]
+    assert len(given_out) == len(set(given_out))
+    for shard, claims in plan.items():
+        assert claims == sorted(claims)
+        assert sum(sizes[i] for i in claims) <= free[shard]
+    # Room only shrinks, so a claim left out fits on no shard even at the end.
+    left = {
+        shard: room - sum(sizes[i] for i in plan.get(shard, [])) for shard, room in free.items()
+    }
+    for index in set(range(len(sizes))) - set(given_out):
+        assert max(left.values(), default=0) < sizes[index]
