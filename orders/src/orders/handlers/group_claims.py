@@ -4,11 +4,11 @@ that type's previous claim is in flight go out together (group commit).
 A group is one guarded write on a shard (`claim_many`): it takes the claims in arrival
 order while the shard has room for each, so no unit is ever given twice and the first
 to come is served first. What a shard could not take goes to the shards the database
-says have room (one read, then a write on each of them, together); a claim no single shard can hold takes
-the split path of `ga_claims` on its own. Refusals are decided by what the database
-reported in those same round trips: a type is refused only when the live holds prove
-there is no room. After a sold-out answer, the next group starts with the read instead
-of a write, so refusing costs a read, not a write.
+says have room (one read, then a write on each of them, together); a claim no single
+shard can hold takes the split path of `ga_claims` on its own. Refusals are decided by
+what the database reported in those same round trips: a type is refused only when the
+live holds prove there is no room. After a sold-out answer, the next group starts with
+the read instead of a write, so refusing costs a read, not a write.
 
 That read is also a proof that lasts: with no room, a unit can only come free when a
 live entry expires (the read says when: `TypeRoom.next_free_at`) or through a write — a
