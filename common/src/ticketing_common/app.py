@@ -109,7 +109,7 @@ def create_service_app(
             # What start-up built lives as long as the process: out of the collector's
             # sight, so a full collection scans what requests left, not every module.
             gc.freeze()
-            log.info("service started")
+            log.info("service started", extra={"frozenObjects": gc.get_freeze_count()})
             yield
         finally:
             # Also after a failed start: what `wire` started is stopped, nothing leaks.
