@@ -32,6 +32,10 @@ from orders.store.inventory import InventoryStore
 from ticketing_common.tasks import stop_task
 
 SUBJECT_PREFIX = "availability."
+# A refresh by age comes at most every this many times the last reload's length: a big
+# seat map's reload is a long read (5,000 seats: ~0.2 s of the embedded database's one
+# core), which every 2 s was a tenth of its time in a seated sale.
+RELOAD_SPACING = 20
 
 
 @dataclass
@@ -43,6 +47,7 @@ class _Slot:
     # Deltas seen while a reload is reading the database, re-applied to its result.
     in_flight: list[dict[str, Any]] | None = None
     refresh: asyncio.Task[None] | None = None
+    reload_seconds: float = 0.0  # how long the last reload took
 
 
 class AvailabilityProjection:
@@ -133,7 +138,8 @@ class AvailabilityProjection:
         slot = self._slot(event_id)
         snap = slot.snapshot
         if snap is not None and snap.generation == slot.generation:
-            if time.monotonic() - snap.loaded_at > self.max_age and slot.refresh is None:
+            max_age = max(self.max_age, RELOAD_SPACING * slot.reload_seconds)
+            if time.monotonic() - snap.loaded_at > max_age and slot.refresh is None:
                 # Only age (a lost notification) speaks for a reload: do it in the background.
                 slot.refresh = asyncio.create_task(self._refresh(event_id, slot))
             return snap
@@ -164,7 +170,7 @@ class AvailabilityProjection:
             slot.refresh = None
 
     async def _reload(self, event_id: str, slot: _Slot) -> Snapshot | None:
-        generation = slot.generation
+        generation, started = slot.generation, time.monotonic()
         slot.in_flight = []
         try:
             event = await self.catalog.event(event_id)
@@ -174,6 +180,7 @@ class AvailabilityProjection:
                 doc["ticketTypeId"]: doc for doc in await self.inventory.counters_of_event(event_id)
             }
             seats = await self.inventory.seats_of_event(event_id)
+            slot.reload_seconds = time.monotonic() - started
             snapshot = Snapshot(event, counters, seats, generation, time.monotonic())
             for delta in slot.in_flight:
                 snapshot.apply(delta)

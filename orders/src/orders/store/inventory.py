@@ -30,6 +30,12 @@ def free_unit(now: datetime) -> Document:
 
 
 HOLDING = ["held", "sold"]
+# What the live seat map keeps of a seat, and how many seats a read batch carries.
+SEAT_FIELDS = (
+    "_id", "seatId", "section", "row", "label", "index", "ticketTypeId",
+    "status", "orderId", "holdExpiresAt",
+)  # fmt: skip
+SEAT_BATCH = 1000
 RELEASE = {
     "$set": {"status": "available", "orderId": None, "holdExpiresAt": None},
     "$unset": {"claimedAt": ""},
@@ -77,10 +83,14 @@ class InventoryStore:
         return await self.units.count_documents({"_id": {"$in": unit_ids}, **free_unit(now)})
 
     async def seats_of_event(self, event_id: str) -> list[Document]:
+        """The event's seats in layout order, each with its SEAT_FIELDS. Read whole, in
+        batches, and shaped and sorted here: given a projection and a sort, the embedded
+        database deep-copied and sorted a 5,000-seat map in one go, 0.2-0.3 s in which
+        every other statement waited."""
         query = {"eventId": event_id, "kind": "seat"}
-        fields = {"seatId": 1, "section": 1, "row": 1, "label": 1, "index": 1, "ticketTypeId": 1}
-        projection = {**fields, "status": 1, "orderId": 1, "holdExpiresAt": 1}
-        return [doc async for doc in self.units.find(query, projection).sort("layout", 1)]
+        seats = [doc async for doc in self.units.find(query, batch_size=SEAT_BATCH)]
+        seats.sort(key=lambda seat: seat["layout"])
+        return [{f: seat[f] for f in SEAT_FIELDS if f in seat} for seat in seats]
 
     async def counters_of_event(self, event_id: str) -> list[Document]:
         """One document per general-admission type, its shards summed."""
