@@ -29,6 +29,7 @@ from orders.domain.counters import (
     TypeRoom,
     counter_free,
     entry_is_live,
+    merge_shards,
     take_in_order,
     type_room,
 )
@@ -41,7 +42,6 @@ from orders.domain.recovery import ABANDONED, Claim, Holding, by_order, claimed_
 from orders.domain.shards import even_slices, shard_id
 from orders.domain.units import listing_unit_id, seat_unit_id
 from orders.handlers.group_claims import GroupClaims
-from orders.store.counters import merge_shards
 from ticketing_common.events import Event, EventCreated, EventUpdated, TicketCreated, TicketUpdated
 
 Document = dict[str, Any]

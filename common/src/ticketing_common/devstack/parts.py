@@ -65,7 +65,11 @@ def data_dir(settings: StackSettings) -> Path:
 def mongo_part(settings: StackSettings, port_setting: str = "MONGO_PORT") -> Part:
     store = ":memory:" if settings.in_memory else str(data_dir(settings) / "mongo")
     command = [binary("secantusd-py"), "--host", settings.host, "--port", str(settings.mongo_port)]
-    command += ["--storage-path", store, "--log-level", "WARNING"]
+    # Standalone: no replica-set advertisement, so no oplog. No service opens a change
+    # stream, and the oplog cost SecantusDB a BSON encode and a write per changed document
+    # plus its pruning: a sixth of its CPU in a sale, and stalls (10 buyers: ~150 -> ~180
+    # holds/s, `make bench ONLY=flash_sale`). Transactions work the same on a standalone.
+    command += ["--storage-path", store, "--log-level", "WARNING", "--standalone"]
     if not settings.in_memory:
         # Acknowledged means on disk: without an fsync per commit, `make chaos` lost
         # acknowledged orders (one oversold unit) when SecantusDB was killed. Real

@@ -118,3 +118,17 @@ def take_in_order_expression(free: Any, entries: list[dict[str, Any]]) -> dict[s
             "in": {"$cond": [room_for_this, take_this, "$$value"]},
         }
     }
+
+
+def merge_shards(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One counter document per type, as if unsharded: what availability reads."""
+    merged: dict[str, dict[str, Any]] = {}
+    for doc in docs:
+        into = merged.setdefault(
+            doc["ticketTypeId"],
+            {"ticketTypeId": doc["ticketTypeId"], "quantity": 0, "sold": 0, "holds": []},
+        )
+        into["quantity"] += doc["quantity"]
+        into["sold"] += doc["sold"]
+        into["holds"] += doc.get("holds", [])
+    return list(merged.values())

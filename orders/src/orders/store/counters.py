@@ -4,12 +4,12 @@ A shard is `{eventId, ticketTypeId, shard, quantity, sold, lastClaimedAt, holds:
 [{orderId, n, expiresAt, claimedAt, sold?}]}`. A claim is one conditional write on one
 shard: guarded in its update pipeline (quantity - sold - live holds >= n; never a query
 `$expr`, which would cost a read of every shard), where "live" is the domain's rule
-(orders.domain.counters: sold, or `expiresAt` still ahead — so an expired hold is free
-at once) and, in the same write (an update pipeline), the expired unsold entries are
-dropped, so a shard carries its live holds only. An order may hold entries on several
-shards (a split claim); releases `$pull` its entries from every shard of its types, so
-they stay idempotent. `claimedAt` (and the shard's `lastClaimedAt`) let the recovery
-sweep find claims whose order was never recorded (store/claims.py).
+(orders.domain.counters: sold, or `expiresAt` ahead — an expired hold is free at once)
+and, in the same write, the expired unsold entries are dropped, so a shard carries its
+live holds only. An order may hold entries on several shards (a split claim); releases
+`$pull` its entries from every shard of its types, so they stay idempotent. `claimedAt`
+and the shard's `lastClaimedAt` let the recovery sweep find claims whose order was never
+recorded (store/claims.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from orders.domain.counters import (
     ShardClaim,
     TypeRoom,
     counter_free,
+    merge_shards,
     take_in_order_expression,
     type_room,
 )
@@ -32,27 +33,12 @@ from orders.store.counter_expressions import guarded, has_room, live_entries
 from ticketing_common.mongo import Document
 
 
-def merge_shards(docs: list[Document]) -> list[Document]:
-    """One counter document per type, as if unsharded: what availability reads."""
-    merged: dict[str, Document] = {}
-    for doc in docs:
-        into = merged.setdefault(
-            doc["ticketTypeId"],
-            {"ticketTypeId": doc["ticketTypeId"], "quantity": 0, "sold": 0, "holds": []},
-        )
-        into["quantity"] += doc["quantity"]
-        into["sold"] += doc["sold"]
-        into["holds"] += doc.get("holds", [])
-    return list(merged.values())
-
-
 class CounterStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.counters = db["counters"]
 
     async def ensure_indexes(self) -> None:
-        # Also serves the event's shards (`eventId` alone, its leading field): each index
-        # costs every write of a shard, so no single-field twin (dropped from older stores).
+        # Also serves `eventId` alone; an index costs every write of a shard: no twin.
         await self.counters.create_index([("eventId", 1), ("ticketTypeId", 1)])
         with contextlib.suppress(OperationFailure):
             await self.counters.drop_index("eventId_1")
@@ -101,8 +87,7 @@ class CounterStore:
         # A write, then a read of the shard by its id: what was taken is which of these
         # (new) order ids the shard now holds. Not one findAndModify: the embedded
         # database answers that by reading the whole collection (55 ms at 8,000 shards).
-        # The whole shard is read: given a projection, the embedded database deep-copies
-        # each entry it keeps (3x the cost of reading a type's shards).
+        # No projection (here or in `room_of_type`): it deep-copies every entry kept.
         await self.counters.update_one({"_id": shard}, pipeline)
         doc = await self.counters.find_one({"_id": shard})
         if doc is None:
@@ -118,8 +103,7 @@ class CounterStore:
         """Free units of each shard of a type, worked out here from the shards' entries:
         the embedded database evaluates an expression over every entry in Python, which
         made this read (a sold-out type's refusals) a quarter of its CPU in a sale
-        (bench/RESULTS.md); reading the arrays and applying the domain's rule is cheap.
-        Whole documents, as in `claim_many`: a projection would deep-copy the entries."""
+        (bench/RESULTS.md); reading the arrays and applying the domain's rule is cheap."""
         query = {"eventId": event_id, "ticketTypeId": type_id}
         return type_room([doc async for doc in self.counters.find(query)], now)
 

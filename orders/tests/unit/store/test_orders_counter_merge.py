@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from orders.domain.counters import counter_free
-from orders.store.counters import merge_shards
+from orders.domain.counters import counter_free, merge_shards
 
 
 def test_merged_shards_read_as_one_counter() -> None:
