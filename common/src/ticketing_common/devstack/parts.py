@@ -67,8 +67,9 @@ def mongo_part(settings: StackSettings, port_setting: str = "MONGO_PORT") -> Par
     command = [binary("secantusd-py"), "--host", settings.host, "--port", str(settings.mongo_port)]
     # Standalone: no replica-set advertisement, so no oplog. No service opens a change
     # stream, and the oplog cost SecantusDB a BSON encode and a write per changed document
-    # plus its pruning: a sixth of its CPU in a sale, and stalls (10 buyers: ~150 -> ~180
-    # holds/s, `make bench ONLY=flash_sale`). Transactions work the same on a standalone.
+    # plus its pruning: a fifth of its CPU in a 10-buyer sale (2.8 -> 2.2 ms a request,
+    # ~150 -> ~180 holds/s in quick runs of the flash-sale benchmark). Transactions work
+    # the same on a standalone.
     command += ["--storage-path", store, "--log-level", "WARNING", "--standalone"]
     if not settings.in_memory:
         # Acknowledged means on disk: without an fsync per commit, `make chaos` lost

@@ -57,11 +57,13 @@ class FakeInventory:
         self.catalog = catalog
         self.reads = 0
         self.gate: asyncio.Event | None = None
+        self.delay = 0.0
 
     async def counters_of_event(self, event_id: str) -> list[Document]:
         self.reads += 1
         if self.gate is not None:
             await self.gate.wait()
+        await asyncio.sleep(self.delay)
         return list(general_counters(0).values())
 
     async def seats_of_event(self, event_id: str) -> list[Document]:
@@ -123,4 +125,22 @@ async def test_a_delta_arriving_during_a_reload_is_applied_to_its_result() -> No
     snap = await reading
     assert snap is not None
     assert seat_state(snap.seats_by_id["S-0-3"], utc_now()) == "held"
+    await projection.stop()
+
+
+async def test_an_old_snapshot_is_refreshed_at_most_every_20_reloads_length() -> None:
+    projection, _, inventory = await started()
+    projection.max_age = 0.05
+    inventory.delay = 0.05  # a reload this long: refreshed after 1 s, not after 0.05 s
+    assert await projection.snapshot("e1") is not None
+    await asyncio.sleep(0.15)
+    await projection.snapshot("e1")
+    await asyncio.sleep(0.1)
+    assert inventory.reads == 1  # past max_age, but not 20 reloads' length old
+    for _ in range(40):  # within 4 s it is old enough: refreshed in the background
+        await projection.snapshot("e1")
+        await asyncio.sleep(0.1)
+        if inventory.reads == 2:
+            break
+    assert inventory.reads == 2
     await projection.stop()
