@@ -9,18 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
+from browser_kit import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Page, sync_playwright
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _sells_then_withdraws_a_ticket(page: Page, base_url: str, title: str, axe_check: Any) -> None:

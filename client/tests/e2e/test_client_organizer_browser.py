@@ -11,36 +11,15 @@ browser is back online.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
+from browser_kit import PASSWORD, browser_context, poll
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WAIT_MS = 30_000
-PASSWORD = "correct-horse-9"
 EVENT_URL = re.compile(r"/events/([0-9a-f]{24})$")
-
-
-def _poll(probe: Any, within: float = 30.0) -> Any:
-    deadline = time.monotonic() + within
-    while not (found := probe()):
-        assert time.monotonic() < deadline, "timed out waiting for the services to agree"
-        time.sleep(0.2)
-    return found
 
 
 def _creates_event(page: Page, name: str) -> str:
@@ -74,12 +53,12 @@ def _buys_two_tickets(base_url: str, event_id: str) -> list[str]:
         signed_up = buyer.post("/api/users/signup", json={"email": email, "password": PASSWORD})
         assert signed_up.status_code == 201, signed_up.text
         type_id = buyer.get(f"/api/events/{event_id}").json()["ticketTypes"][0]["id"]
-        _poll(lambda: buyer.get(f"/api/availability/{event_id}").status_code == 200)
+        poll(lambda: buyer.get(f"/api/availability/{event_id}").status_code == 200)
         items = [{"ticketTypeId": type_id, "quantity": 2}]
         held = buyer.post("/api/orders", json={"eventId": event_id, "items": items})
         assert held.status_code == 201, held.text
         order_id = held.json()["id"]
-        _poll(lambda: buyer.get("/api/payments", params={"orderId": order_id}).status_code == 200)
+        poll(lambda: buyer.get("/api/payments", params={"orderId": order_id}).status_code == 200)
         paid = buyer.post("/api/payments", json={"orderId": order_id, "token": "tok_visa"})
         assert paid.status_code == 201, paid.text
 
@@ -88,7 +67,7 @@ def _buys_two_tickets(base_url: str, event_id: str) -> list[str]:
             tickets = order.get("tickets") or []
             return [t["key"] for t in tickets] if order["status"] == "complete" else None
 
-        keys: list[str] = _poll(issued)
+        keys: list[str] = poll(issued)
     assert len(keys) == 2
     return keys
 
@@ -109,11 +88,8 @@ def _door(context: BrowserContext, event_id: str) -> Page:
 def test_organizer_sees_the_sale_and_checks_the_ticket_in_once(running_stack: str) -> None:
     name = f"Door night {uuid.uuid4().hex[:8]}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser, context = browser_context(playwright, running_stack)
         try:
-            context = browser.new_context(base_url=running_stack)
-            context.set_default_timeout(WAIT_MS)
-            expect.set_options(timeout=WAIT_MS)
             page = context.new_page()
             event_id = _creates_event(page, name)
 

@@ -16,7 +16,6 @@ Every main page passes axe-core with no serious or critical violation.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,21 +24,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from browser_kit import ORDER_URL, PASSWORD, browser_context, poll, signs_up
+from playwright.sync_api import Page, expect, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WAIT_MS = 30_000
-PASSWORD = "correct-horse-9"
-ORDER_URL = re.compile(r"/orders/([0-9a-f]{24})$")
 GENERAL = {"ticketTypes": [{"name": "General", "price": 12.5, "quantity": 10, "maxPerOrder": 4}]}
 SEATED = {
     "ticketTypes": [{"name": "Stalls", "price": 45}, {"name": "Balcony", "price": 30}],
@@ -86,33 +73,8 @@ def _published_event(base_url: str, name: str, layout: dict[str, Any]) -> dict[s
         assert created.status_code == 201, created.text
         event: dict[str, Any] = created.json()
         # Orders builds its replica from event.created; a hold before that would fail.
-        _poll(lambda: organizer.get(f"/api/availability/{event['id']}").status_code == 200)
+        poll(lambda: organizer.get(f"/api/availability/{event['id']}").status_code == 200)
     return event
-
-
-def _poll(probe: Any, within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not probe():
-        assert time.monotonic() < deadline, "timed out waiting for the services to agree"
-        time.sleep(0.1)
-
-
-def _browser_context(playwright: Any, base_url: str) -> tuple[Any, BrowserContext]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    context = browser.new_context(base_url=base_url, accept_downloads=True)
-    context.set_default_timeout(WAIT_MS)
-    expect.set_options(timeout=WAIT_MS)
-    return browser, context
-
-
-def _signs_up(page: Page, base_url: str, email: str) -> None:
-    page.goto("/")
-    page.click("text=Sign up")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    expect(page.get_by_test_id("current-user")).to_have_text(email)
 
 
 def _order_id(page: Page) -> str:
@@ -121,7 +83,7 @@ def _order_id(page: Page) -> str:
     assert found is not None
     order_id = found.group(1)
     # Payments learns of the order from order.created; a person takes longer than this.
-    _poll(lambda: page.request.get(f"/api/payments?orderId={order_id}").status == 200)
+    poll(lambda: page.request.get(f"/api/payments?orderId={order_id}").status == 200)
     return order_id
 
 
@@ -155,10 +117,10 @@ def test_browser_buys_two_tickets_and_sees_a_declined_card(
     event_url = f"{running_stack}/events/{event['id']}"
     email = f"buyer-{tag}@example.com"
     with sync_playwright() as playwright:
-        browser, context = _browser_context(playwright, running_stack)
+        browser, context = browser_context(playwright, running_stack)
         try:
             page = context.new_page()
-            _signs_up(page, running_stack, email)
+            signs_up(page, running_stack, email)
             axe_check(page, "home")
 
             page.fill("input[name=q]", tag)
@@ -302,10 +264,10 @@ def test_browser_picks_seats_by_keyboard_pays_with_stripe_js_and_gets_qr_tickets
     event_url = f"{running_stack}/events/{event['id']}"
     email = f"seated-{tag}@example.com"
     with sync_playwright() as playwright:
-        browser, context = _browser_context(playwright, running_stack)
+        browser, context = browser_context(playwright, running_stack)
         try:
             page = context.new_page()
-            _signs_up(page, running_stack, email)
+            signs_up(page, running_stack, email)
             page.goto(event_url)
             expect(page.locator("button[data-seat-id]")).to_have_count(8)
             expect(page.locator(".type-legend li")).to_have_text(

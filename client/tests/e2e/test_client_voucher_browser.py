@@ -9,52 +9,13 @@ an unknown code is refused on the event page, about the voucher.
 
 from __future__ import annotations
 
-import re
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WAIT_MS = 30_000
-PASSWORD = "correct-horse-9"
-ORDER_URL = re.compile(r"/orders/([0-9a-f]{24})$")
-
-
-def _poll(probe: Any, within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not probe():
-        assert time.monotonic() < deadline, "timed out waiting for the services to agree"
-        time.sleep(0.1)
-
-
-def _new_context(playwright: Any, base_url: str) -> tuple[Any, BrowserContext]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(WAIT_MS)
-    expect.set_options(timeout=WAIT_MS)
-    return browser, context
-
-
-def _signs_up(page: Page, base_url: str, email: str) -> None:
-    page.goto("/")
-    page.click("text=Sign up")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+from browser_kit import ORDER_URL, browser_context, poll, signs_up
+from playwright.sync_api import Page, expect, sync_playwright
 
 
 def _publishes_taxed_event(page: Page, name: str) -> str:
@@ -81,7 +42,7 @@ def _publishes_taxed_event(page: Page, name: str) -> str:
     )
     assert created.status == 201, created.text()
     event_id = str(created.json()["id"])
-    _poll(lambda: page.request.get(f"/api/availability/{event_id}").status == 200)
+    poll(lambda: page.request.get(f"/api/availability/{event_id}").status == 200)
     return event_id
 
 
@@ -91,11 +52,11 @@ def test_a_buyer_applies_a_voucher_and_sees_discount_and_tax(
 ) -> None:
     tag = uuid.uuid4().hex[:8]
     with sync_playwright() as playwright:
-        browser, organizer_context = _new_context(playwright, running_stack)
-        buyer_browser, buyer_context = _new_context(playwright, running_stack)
+        browser, organizer_context = browser_context(playwright, running_stack)
+        buyer_browser, buyer_context = browser_context(playwright, running_stack)
         try:
             organizer = organizer_context.new_page()
-            _signs_up(organizer, running_stack, f"organizer-{tag}@example.com")
+            signs_up(organizer, running_stack, f"organizer-{tag}@example.com")
             event_id = _publishes_taxed_event(organizer, f"Voucher night {tag}")
             organizer.goto(f"/events/{event_id}/dashboard")
             organizer.click("a:has-text('Vouchers')")
@@ -110,7 +71,7 @@ def test_a_buyer_applies_a_voucher_and_sees_discount_and_tax(
             axe_check(organizer, "vouchers")
 
             buyer = buyer_context.new_page()
-            _signs_up(buyer, running_stack, f"buyer-{tag}@example.com")
+            signs_up(buyer, running_stack, f"buyer-{tag}@example.com")
             buyer.goto(f"/events/{event_id}")
             buyer.select_option("select[name=typeQuantity]", "2")
             buyer.fill("form:has(input[value=items]) input[name=voucher]", "nope")

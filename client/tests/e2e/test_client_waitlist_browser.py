@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from browser_kit import browser_context, poll, signs_up
 from playwright.sync_api import expect, sync_playwright
-from test_client_purchase_browser import _browser_context, _poll, _signed_up_api, _signs_up
+from test_client_purchase_browser import _signed_up_api
 
 ONE_TICKET = {
     "ticketTypes": [{"name": "General", "price": 20, "quantity": 1, "maxPerOrder": 1}],
@@ -44,7 +45,7 @@ def _sold_out_event(base_url: str, name: str) -> dict[str, Any]:
         )
         assert created.status_code == 201, created.text
         event: dict[str, Any] = created.json()
-        _poll(lambda: organizer.get(f"/api/availability/{event['id']}").status_code == 200)
+        poll(lambda: organizer.get(f"/api/availability/{event['id']}").status_code == 200)
     type_id = event["ticketTypes"][0]["id"]
     with _signed_up_api(base_url, "holder") as holder:
         body = {"eventId": event["id"], "items": [{"ticketTypeId": type_id, "quantity": 1}]}
@@ -61,10 +62,10 @@ def test_a_waiting_list_place_turns_into_an_offer_when_a_hold_expires(
     event = _sold_out_event(running_stack, f"Queue night {tag}")
     event_url = f"{running_stack}/events/{event['id']}"
     with sync_playwright() as playwright:
-        browser, context = _browser_context(playwright, running_stack)
+        browser, context = browser_context(playwright, running_stack)
         try:
             page = context.new_page()
-            _signs_up(page, running_stack, f"waiting-{tag}@example.com")
+            signs_up(page, running_stack, f"waiting-{tag}@example.com")
             page.goto(event_url)
             expect(page.locator("[data-remaining-for]")).to_have_text("0")
             join = page.locator("[data-waitlist-join]")
@@ -84,7 +85,7 @@ def test_a_waiting_list_place_turns_into_an_offer_when_a_hold_expires(
                 entries = page.request.get(f"/api/orders/waitlist?eventId={event['id']}").json()
                 return bool(entries and entries[0]["status"] == "offered")
 
-            _poll(offered, within=OFFER_WITHIN)
+            poll(offered, within=OFFER_WITHIN)
             page.reload()
             offer = page.locator("[data-waitlist-entry=offered]")
             expect(offer).to_contain_text("Held for you from the waiting list")
