@@ -7,7 +7,7 @@ error rather than a `KeyError` at request time.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -17,6 +17,13 @@ T = TypeVar("T")
 def container_of(request: Request, kind: type[T]) -> T:
     """The service's container, checked to be what the route expects."""
     return _checked(getattr(request.app.state, "container", None), kind)
+
+
+def wired_container(app: Any, kind: type[T]) -> T | None:
+    """The app's container once start-up wired it (and it is a `kind`), else None: for
+    code that runs before the routes and steps aside until then."""
+    container = getattr(app.state, "container", None)
+    return container if isinstance(container, kind) else None
 
 
 def settings_of(request: Request, kind: type[T]) -> T:

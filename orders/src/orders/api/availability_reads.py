@@ -18,6 +18,7 @@ from orders.availability.render import rendered_json
 from orders.container import OrdersContainer
 from ticketing_common.asgi import HttpMiddleware
 from ticketing_common.events import utc_now
+from ticketing_common.wiring import wired_container
 
 _READ = re.compile(r"/api/availability/([^/]+)")
 _JSON = (b"content-type", b"application/json")
@@ -26,8 +27,8 @@ _JSON = (b"content-type", b"application/json")
 class AvailabilityReads(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _READ.fullmatch(scope["path"]) if scope["method"] == "GET" else None
-        container = getattr(scope["app"].state, "container", None) if found else None
-        if found is None or not isinstance(container, OrdersContainer):
+        container = wired_container(scope["app"], OrdersContainer) if found else None
+        if found is None or container is None:
             await self.app(scope, receive, send)
             return
         try:
