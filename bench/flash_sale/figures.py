@@ -57,8 +57,10 @@ def table_row(run: dict[str, Any]) -> dict[str, Any]:
     then every figure of the run."""
     selling = run["selling"]
     ok = selling["latency_ms_201"]
+    rates = run.get("rates_of_the_runs", [selling["holds_per_second_while_selling"]])
     return {
         "holds/s while selling": selling["holds_per_second_while_selling"],
+        "holds/s of each run": " / ".join(map(str, rates)),
         "p50 / p99 ms (201)": f"{ok['p50']} / {ok['p99']}",
         "p99 ms (all)": selling["latency_ms_all_p99"],
         "server CPU ms per request": run["cpu"]["server_cpu_ms_per_request"],
