@@ -102,19 +102,22 @@ class GroupClaims:
             return [0] * len(group)
         waiting = [request.entry for request in group]
         taken: set[str] = set()
+        # The units the type has left, once this group knows them: a group whose claims
+        # the first shard all took knows only that shard's (the type's, if it has one).
+        left: int | None = None
         if self._clock() - self._sold_out_at.get(key, -1e9) > SOLD_OUT_MEMORY_SECONDS:
-            first = _rng.choice(shard_ids(event_id, ticket_type.id, ticket_type.shards))
-            result = await self._counters.claim_many(first, waiting, now)
+            shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
+            result = await self._counters.claim_many(_rng.choice(shards), waiting, now)
             taken |= result.taken
             waiting = [e for e in waiting if e.order_id not in result.taken]
-        left = 0
+            left = result.free if len(shards) == 1 else None
         if waiting:
             left = await self._claim_where_room(event_id, ticket_type, waiting, taken, now)
         if left == 0:
             self._sold_out_at[key] = self._clock()
         else:
             self._sold_out_at.pop(key, None)
-        return [await self._outcome(event_id, ticket_type, r, taken, left) for r in group]
+        return [await self._outcome(event_id, ticket_type, r, taken, left or 0) for r in group]
 
     def _still_sold_out(self, key: tuple[str, str], now: datetime) -> bool:
         proof = self._proven.get(key)

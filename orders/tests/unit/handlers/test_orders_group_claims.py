@@ -72,6 +72,20 @@ async def test_after_a_sold_out_answer_a_refusal_costs_a_read_not_a_write() -> N
     assert counters.calls == ["read"]
 
 
+async def test_a_group_whose_claims_were_all_taken_leaves_the_next_one_writing_first() -> None:
+    counters = CountingCounters()
+    ticket_type = general_type(quantity=30, shards=3)
+    counters.add_type("e1", "ga", 30, shards=3)
+    groups = GroupClaims(counters)
+    assert await groups.claim("e1", ticket_type, "o1", 1, EXPIRES, NOW) is None
+    counters.calls.clear()
+
+    assert await groups.claim("e1", ticket_type, "o2", 1, EXPIRES, NOW) is None
+
+    # Not sold out: no read of the type's shards before the write.
+    assert counters.calls == ["write"]
+
+
 async def test_a_claim_no_single_shard_can_hold_is_split_over_shards() -> None:
     counters = FakeCounters()
     ticket_type = general_type(quantity=4, max_per_order=4, shards=2)
