@@ -275,12 +275,14 @@ class FakeCounters:
     async def claim(
         self, shard: str, order_id: str, n: int, expires_at: datetime, now: datetime
     ) -> bool:
+        return await self.claim_all(shard, [HoldEntry(order_id, n, expires_at, now)], now)
+
+    async def claim_all(self, shard: str, entries: list[HoldEntry], now: datetime) -> bool:
         doc = self.shards.get(shard)
-        if doc is None or self._free(doc, now) < n:
+        if doc is None or self._free(doc, now) < sum(e.n for e in entries):
             return False
         kept = [h for h in doc["holds"] if entry_is_live(h, now)]
-        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at, "claimedAt": now}
-        doc["holds"] = [*kept, entry]
+        doc["holds"] = [*kept, *(e.document() for e in entries)]
         return True
 
     async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:

@@ -1,11 +1,14 @@
 """General-admission claims in groups: the holds of one ticket type that arrive while
 that type's previous claim is in flight go out together (group commit).
 
-A group is one guarded write on a shard (`claim_many`): it takes the claims in arrival
-order while the shard has room for each, so no unit is ever given twice and the first
-to come is served first. What a shard could not take goes to the shards the database
-says have room (one read, then a write on each of them, together); a claim no single
-shard can hold takes the split path of `ga_claims` on its own. Refusals are decided by
+A group is first one guarded write, all or none (`claim_all`), on a shard that had room
+for the whole group when last heard of here: its result says it took them, with nothing
+to read back, so a sale's group costs one round trip. A group no shard was heard to have
+room for, or that its shard could not take whole, goes to the shards the database says
+have room (one read, then on each a write that takes its claims in arrival order while
+there is room, `claim_many`, all together): no unit is ever given twice and the first to
+come is served first. A claim no single shard can hold takes the split path of
+`ga_claims` on its own. Refusals are decided by
 what the database reported in those same round trips: a type is refused only when the
 live holds prove there is no room. After a sold-out answer, the next group starts with
 the read instead of a write, so refusing costs a read, not a write.
@@ -69,6 +72,10 @@ class GroupClaims:
         self._proven: dict[tuple[str, str], tuple[float, datetime | None]] = {}
         # Releases heard of, by event: a read that a release overtook proves nothing.
         self._releases: dict[str, int] = {}
+        # Free units of each shard as last read or written here: where a group of claims
+        # goes first. A hint only (other replicas, releases, expiries change it): the
+        # write's guard decides, and a group the hint misleads reads the type's shards.
+        self._free_heard: dict[str, int] = {}
 
     def released(self, event_id: str) -> None:
         """Units of the event may have come free (a release, a changed definition)."""
@@ -102,15 +109,14 @@ class GroupClaims:
             return [0] * len(group)
         waiting = [request.entry for request in group]
         taken: set[str] = set()
-        # The units the type has left, once this group knows them: a group whose claims
-        # the first shard all took knows only that shard's (the type's, if it has one).
-        left: int | None = None
         if self._clock() - self._sold_out_at.get(key, -1e9) > SOLD_OUT_MEMORY_SECONDS:
-            shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
-            result = await self._counters.claim_many(_rng.choice(shards), waiting, now)
-            taken |= result.taken
-            waiting = [e for e in waiting if e.order_id not in result.taken]
-            left = result.free if len(shards) == 1 else None
+            units = sum(entry.n for entry in waiting)
+            first = self._roomy_shard(event_id, ticket_type, units)
+            if first is not None and await self._counters.claim_all(first, waiting, now):
+                self._took(first, units)
+                taken, waiting = {entry.order_id for entry in waiting}, []
+        # The units the type has left: known once a group read its shards.
+        left: int | None = None
         if waiting:
             left = await self._claim_where_room(event_id, ticket_type, waiting, taken, now)
         if left == 0:
@@ -118,6 +124,17 @@ class GroupClaims:
         else:
             self._sold_out_at.pop(key, None)
         return [await self._outcome(event_id, ticket_type, r, taken, left or 0) for r in group]
+
+    def _roomy_shard(self, event_id: str, ticket_type: TicketType, units: int) -> str | None:
+        """A shard of the type that had room for `units` when last heard of here (or was
+        never heard of), at random; None when none had: the group reads first."""
+        shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
+        roomy = [shard for shard in shards if self._free_heard.get(shard, units) >= units]
+        return _rng.choice(roomy) if roomy else None
+
+    def _took(self, shard: str, units: int) -> None:
+        if shard in self._free_heard:
+            self._free_heard[shard] -= units
 
     def _still_sold_out(self, key: tuple[str, str], now: datetime) -> bool:
         proof = self._proven.get(key)
@@ -142,6 +159,7 @@ class GroupClaims:
         read_at, releases = self._clock(), self._releases.get(event_id, 0)
         room = await self._counters.room_of_type(event_id, ticket_type.id, now)
         free = dict(room.free)
+        self._free_heard.update(free)
         plan = spread_claims(free, [entry.n for entry in waiting])
         results = await asyncio.gather(
             *(
@@ -151,7 +169,7 @@ class GroupClaims:
         )
         for shard, result in zip(plan, results, strict=True):
             taken |= result.taken
-            free[shard] = result.free
+            free[shard] = self._free_heard[shard] = result.free
         if not any(room.free.values()) and releases == self._releases.get(event_id, 0):
             until = read_at + PROOF_SECONDS
             self._proven[(event_id, ticket_type.id)] = (until, room.next_free_at)

@@ -51,6 +51,10 @@ class CounterInventory(Protocol):
         """Take `n` units on one shard while that many are free."""
         ...
 
+    async def claim_all(self, shard: str, entries: list[HoldEntry], now: datetime) -> bool:
+        """Group commit: take every entry where the shard has room for them all, or none."""
+        ...
+
     async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:
         """Group commit: take the entries in arrival order while the shard has room."""
         ...

@@ -50,18 +50,25 @@ class CounterStore:
         self, shard: str, order_id: str, n: int, expires_at: datetime, now: datetime
     ) -> bool:
         """Take `n` units on one shard, dropping its expired unsold entries in the same write."""
-        entry = {"orderId": order_id, "n": n, "expiresAt": expires_at, "claimedAt": now}
-        kept = live_entries(now)
+        return await self.claim_all(shard, [HoldEntry(order_id, n, expires_at, now)], now)
+
+    async def claim_all(self, shard: str, entries: list[HoldEntry], now: datetime) -> bool:
+        """Group commit, all or none: the entries where the shard has room for them all, in
+        one guarded write whose result says if it took them (nothing to read back)."""
         result = await self.counters.update_one(
             {"_id": shard},
             [
-                {"$set": {"_room": has_room(n, now)}},
-                guarded("$_room", "holds", {"$concatArrays": [kept, [entry]]}),
+                {"$set": {"_room": has_room(sum(e.n for e in entries), now)}},
+                guarded(
+                    "$_room",
+                    "holds",
+                    {"$concatArrays": [live_entries(now), [e.document() for e in entries]]},
+                ),
                 guarded("$_room", "lastClaimedAt", now),
                 {"$unset": "_room"},
             ],
         )
-        return result.modified_count == 1  # the guard held: the entry was added
+        return result.modified_count == 1  # the guard held: the entries were added
 
     async def claim_many(self, shard: str, entries: list[HoldEntry], now: datetime) -> ShardClaim:
         """Group commit: take the entries in arrival order while the shard has room for each,

@@ -9,9 +9,12 @@ from datetime import timedelta
 from orders_fakes import NOW, FakeCounters, general_type
 
 from orders.domain.counters import HoldEntry, counter_free, take_in_order
+from orders.domain.holds import TicketType
+from orders.domain.shards import shard_ids
 from orders.handlers.group_claims import PROOF_SECONDS, GroupClaims
 
 EXPIRES = NOW + timedelta(minutes=15)
+SHARD_A, SHARD_B = shard_ids("e1", "ga", 2)
 
 
 class CountingCounters(FakeCounters):
@@ -20,10 +23,17 @@ class CountingCounters(FakeCounters):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[str] = []
+        self.written: list[str] = []  # the shard of each all-or-none write
+
+    async def claim_all(self, shard, entries, now):  # type: ignore[no-untyped-def]
+        self.calls.append("write")
+        self.written.append(shard)
+        await asyncio.sleep(0.001)  # a round trip: later claims gather meanwhile
+        return await super().claim_all(shard, entries, now)
 
     async def claim_many(self, shard, entries, now):  # type: ignore[no-untyped-def]
         self.calls.append("write")
-        await asyncio.sleep(0.001)  # a round trip: later claims gather meanwhile
+        await asyncio.sleep(0.001)
         return await super().claim_many(shard, entries, now)
 
     async def room_of_type(self, event_id, type_id, now):  # type: ignore[no-untyped-def]
@@ -62,9 +72,10 @@ async def test_after_a_sold_out_answer_a_refusal_costs_a_read_not_a_write() -> N
     ticket_type = general_type(quantity=2, shards=1)
     counters.add_type("e1", "ga", 2)
     groups = GroupClaims(counters)
-    await asyncio.gather(
-        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2))
+    outcomes = await asyncio.gather(
+        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2, 3))
     )
+    assert outcomes == [None, None, 0]  # the sold-out answer
     counters.calls.clear()
 
     assert await groups.claim("e1", ticket_type, "late", 1, EXPIRES, NOW) == 0
@@ -84,6 +95,42 @@ async def test_a_group_whose_claims_were_all_taken_leaves_the_next_one_writing_f
 
     # Not sold out: no read of the type's shards before the write.
     assert counters.calls == ["write"]
+
+
+async def _shard_a_full_and_heard_of() -> tuple[CountingCounters, GroupClaims, TicketType]:
+    """Two shards of 2; shard A full (another buyer); a claim of 3, which no shard can
+    hold, made the groups read both."""
+    counters = CountingCounters()
+    ticket_type = general_type(quantity=4, max_per_order=4, shards=2)
+    counters.add_type("e1", "ga", 4, shards=2)
+    assert await counters.claim(SHARD_A, "other", 2, EXPIRES, NOW)
+    groups = GroupClaims(counters)
+    assert await groups.claim("e1", ticket_type, "three", 3, EXPIRES, NOW) == 2
+    counters.calls.clear()
+    counters.written.clear()
+    return counters, groups, ticket_type
+
+
+async def test_a_group_goes_to_a_shard_last_heard_to_have_room_for_it() -> None:
+    counters, groups, ticket_type = await _shard_a_full_and_heard_of()
+
+    assert await groups.claim("e1", ticket_type, "o1", 1, EXPIRES, NOW) is None
+
+    assert counters.calls == ["write"]
+    assert counters.written == [SHARD_B]
+
+
+async def test_a_group_the_hint_misleads_reads_the_shards_and_is_served() -> None:
+    counters, groups, ticket_type = await _shard_a_full_and_heard_of()
+    # Meanwhile, unheard of here: A's units came free, B's were taken elsewhere.
+    await counters.release("e1", ["ga"], "other")
+    assert await counters.claim(SHARD_B, "elsewhere", 2, EXPIRES, NOW)
+    counters.calls.clear()
+
+    assert await groups.claim("e1", ticket_type, "o1", 1, EXPIRES, NOW) is None
+
+    assert counters.calls == ["write", "read", "write"]
+    assert counters.shards[SHARD_A]["holds"][-1]["orderId"] == "o1"
 
 
 async def test_a_claim_no_single_shard_can_hold_is_split_over_shards() -> None:
