@@ -8,10 +8,10 @@ room for, or that its shard could not take whole, goes to the shards the databas
 have room (one read, then on each a write that takes its claims in arrival order while
 there is room, `claim_many`, all together): no unit is ever given twice and the first to
 come is served first. A claim no single shard can hold takes the split path of
-`ga_claims` on its own. Refusals are decided by
-what the database reported in those same round trips: a type is refused only when the
-live holds prove there is no room. After a sold-out answer, the next group starts with
-the read instead of a write, so refusing costs a read, not a write.
+`ga_claims` on its own. Refusals are decided by what the database reported in those same
+round trips: a type is refused only when the live holds prove there is no room. After a
+sold-out answer, the next group starts with the read instead of a write, so refusing
+costs a read, not a write.
 
 That read is also a proof that lasts: with no room, a unit can only come free when a
 live entry expires (the read says when: `TypeRoom.next_free_at`) or through a write — a
