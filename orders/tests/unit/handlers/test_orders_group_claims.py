@@ -18,7 +18,7 @@ SHARD_A, SHARD_B = shard_ids("e1", "ga", 2)
 
 
 class CountingCounters(FakeCounters):
-    """Counts the round trips a group makes: writes (claim_many) and reads."""
+    """Counts the round trips a group makes: writes (claim_all, claim_many) and reads."""
 
     def __init__(self) -> None:
         super().__init__()
