@@ -119,7 +119,7 @@ def cluster_label(replicas: int) -> str:
 def scaling(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Holds/s with two replicas of every service over one, on the same topology."""
     labels = [cluster_label(n) for n in (1, 2)]
-    rates = [runs[label]["selling"]["holds_per_second_while_selling"] for label in labels]
+    rates = [rate(runs[label]) for label in labels]
     factor = round(rates[1] / rates[0], 2) if rates[0] else None
     return {"holds_per_second": dict(zip(labels, rates, strict=True)), "factor": factor}
 
