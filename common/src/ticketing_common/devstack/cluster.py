@@ -13,8 +13,6 @@ payments 5, notifications 6).
 
 from __future__ import annotations
 
-import random
-
 from ticketing_common.devstack.nats_cluster import (
     NODES,
     NatsNode,
@@ -34,7 +32,11 @@ from ticketing_common.devstack.parts import (
     service_part,
     stripe_part,
 )
-from ticketing_common.devstack.probes import port_is_free, port_is_free_to_listen
+from ticketing_common.devstack.probes import (
+    port_is_free,
+    port_is_free_to_listen,
+    random_port_base,
+)
 from ticketing_common.devstack.settings import StackSettings
 from ticketing_common.devstack.supervisor import PortInUse
 
@@ -123,9 +125,11 @@ def check_ports(settings: StackSettings) -> None:
 
 
 def free_port_base(host: str, replicas: int, attempts: int = 50) -> int:
-    """A base whose every cluster port is free now (for tests: several clusters at once)."""
+    """A base whose every cluster port is free now (for tests: several clusters at once),
+    clear of the ports the kernel gives outgoing connections."""
+    span = max(cluster_ports(0, replicas)) + 1
     for _ in range(attempts):
-        base = random.randrange(20000, 50000, 10)  # noqa: S311 - not a secret
+        base = random_port_base(span, step=10)
         if all(port_is_free(host, port) for port in cluster_ports(base, replicas)):
             return base
     raise RuntimeError(f"no free port range for a cluster after {attempts} tries")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import random
 import socket
 import urllib.request
+from pathlib import Path
 
 from ticketing_common.devstack.parts import Part
 
@@ -18,6 +20,29 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel hands to outgoing connections (Linux's setting, else the
+    IANA range). A server's port picked among them can be taken by any connect made
+    before the server binds it, as a cluster's start-up makes hundreds of."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(49152, 65536)
+
+
+def random_port_base(span: int, step: int = 1) -> int:
+    """A random base whose `span` ports lie clear of the ephemeral range (and of the
+    privileged and well-known ports below 10000)."""
+    ephemeral = ephemeral_ports()
+    below = range(10000, ephemeral.start - span + 1, step)
+    above = range(ephemeral.stop, 65536 - span + 1, step)
+    if not below and not above:
+        raise RuntimeError(f"no {span} ports clear of the ephemeral range {ephemeral}")
+    pick = random.randrange(len(below) + len(above))  # noqa: S311 - not a secret
+    return below[pick] if pick < len(below) else above[pick - len(below)]
 
 
 def port_is_free_to_listen(host: str, port: int) -> bool:

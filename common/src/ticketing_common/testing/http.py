@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
 
+from ticketing_common.devstack.probes import port_is_free, random_port_base
+
+_HANDED_OUT: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A port free now, clear of the ephemeral range (a kernel-chosen one can be taken by
+    an outgoing connection before its server binds it), never handed out twice."""
+    for _ in range(100):
+        port = random_port_base(1)
+        if port not in _HANDED_OUT and port_is_free("127.0.0.1", port):
+            _HANDED_OUT.add(port)
+            return port
+    raise RuntimeError("no free port after 100 tries")
 
 
 @asynccontextmanager
