@@ -23,6 +23,7 @@ def selling_figures(calls: list[Call]) -> dict[str, Any]:
         "holds_201": len(ok),
         "refused_409": len(refused),
         "other_statuses": dict(Counter(c.status for c in calls if c.status not in (201, 409))),
+        "other_reasons": dict(Counter(c.reason for c in calls if c.status not in (201, 409))),
         "holds_per_second_while_selling": round((len(done) - 1) / selling, 1) if selling else 0,
         "selling_seconds": round(selling, 2),
         "latency_ms_201": latency_ms([c.seconds for c in ok]),

@@ -40,6 +40,7 @@ async def pay_holds(
     return {
         "payments_201": len(paid),
         "other_statuses": dict(Counter(c.status for c in calls if c.status != 201)),
+        "other_reasons": dict(Counter(c.reason for c in calls if c.status != 201)),
         "completed_purchases_per_second": round(len(paid) / total, 1),
         "post_payments_latency_ms": latency_ms([c.seconds for c in calls]),
         "paying_seconds": round(last_answer - started, 2),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from bench.flash_sale.gateway import GatewayClient
+from bench.flash_sale.gateway import Answer, GatewayClient
 from bench.flash_sale.plan import PRICE, Buyer
 from ticketing_common.events import utc_now
 
@@ -26,6 +26,7 @@ class Call:
     started: float
     finished: float
     order_id: str | None = None
+    reason: str | None = None  # the first error's message of a 4xx or 5xx
 
     @property
     def seconds(self) -> float:
@@ -63,7 +64,17 @@ async def post(client: GatewayClient, path: str, body: dict[str, Any], buyer: Bu
     response = await client.post(path, json=body, headers=buyer.headers)
     finished = time.perf_counter()
     order_id = response.json().get("id") if response.status_code == 201 else None
-    return Call(buyer, response.status_code, started, finished, order_id)
+    return Call(buyer, response.status_code, started, finished, order_id, error_reason(response))
+
+
+def error_reason(response: Answer) -> str | None:
+    """The first message of the project's error shape, for the figures to say why."""
+    if response.status_code < 400:
+        return None
+    try:
+        return str(response.json()["errors"][0]["message"])
+    except (ValueError, LookupError, TypeError):
+        return response.body[:200].decode(errors="replace")
 
 
 async def hold(client: GatewayClient, event: SaleEvent, buyer: Buyer) -> Call:
@@ -76,7 +87,7 @@ async def pay(client: GatewayClient, held: Call) -> Call:
     """Pay the buyer's hold with the card that succeeds; `order_id` stays the order's."""
     body = {"orderId": held.order_id, "token": "tok_visa"}
     call = await post(client, "/api/payments", body, held.buyer)
-    return Call(held.buyer, call.status, call.started, call.finished, held.order_id)
+    return Call(held.buyer, call.status, call.started, call.finished, held.order_id, call.reason)
 
 
 async def read_availability(
