@@ -1,10 +1,12 @@
 """General-admission claims in groups: the holds of one ticket type that arrive while
 that type's previous claim is in flight go out together (group commit).
 
-A group is first one guarded write, all or none (`claim_all`), on a shard that had room
-for the whole group when last heard of here: its result says it took them, with nothing
-to read back, so a sale's group costs one round trip. A group no shard was heard to have
-room for, or that its shard could not take whole, goes to the shards the database says
+A group is first one guarded write, all or none (`claim_all`), on a shard heard of here
+to have room for the whole group, the one with the least (best fit): its result says it
+took them, with nothing to read back, so a sale's group costs one round trip, and as the
+shards fill one by one the last units lie whole on a few, where a group still fits. A
+group no shard was heard to have room for (a type not yet read here, the last units), or
+that its shard could not take whole, goes to the shards the database says
 have room (one read, then on each a write that takes its claims in arrival order while
 there is room, `claim_many`, all together): no unit is ever given twice and the first to
 come is served first. A claim no single shard can hold takes the split path of
@@ -113,7 +115,7 @@ class GroupClaims:
             units = sum(entry.n for entry in waiting)
             first = self._roomy_shard(event_id, ticket_type, units)
             if first is not None and await self._counters.claim_all(first, waiting, now):
-                self._took(first, units)
+                self._free_heard[first] -= units
                 taken, waiting = {entry.order_id for entry in waiting}, []
         # The units the type has left: known once a group read its shards.
         left: int | None = None
@@ -126,15 +128,12 @@ class GroupClaims:
         return [await self._outcome(event_id, ticket_type, r, taken, left or 0) for r in group]
 
     def _roomy_shard(self, event_id: str, ticket_type: TicketType, units: int) -> str | None:
-        """A shard of the type that had room for `units` when last heard of here (or was
-        never heard of), at random; None when none had: the group reads first."""
+        """Best fit (ties at random; at random, near the end no shard fit the groups: each
+        read and spread over a dozen, two round trips). None: the group reads first."""
         shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
-        roomy = [shard for shard in shards if self._free_heard.get(shard, units) >= units]
-        return _rng.choice(roomy) if roomy else None
-
-    def _took(self, shard: str, units: int) -> None:
-        if shard in self._free_heard:
-            self._free_heard[shard] -= units
+        fits = [(self._free_heard[s], s) for s in shards if self._free_heard.get(s, -1) >= units]
+        least = min(fits, default=(0, ""))[0]
+        return _rng.choice([s for free, s in fits if free == least]) if fits else None
 
     def _still_sold_out(self, key: tuple[str, str], now: datetime) -> bool:
         proof = self._proven.get(key)

@@ -120,6 +120,38 @@ async def test_a_group_goes_to_a_shard_last_heard_to_have_room_for_it() -> None:
     assert counters.written == [SHARD_B]
 
 
+async def test_a_type_not_yet_read_here_is_read_before_the_first_write() -> None:
+    counters = CountingCounters()
+    counters.add_type("e1", "ga", 30, shards=3)
+    groups = GroupClaims(counters)
+
+    assert (
+        await groups.claim("e1", general_type(quantity=30, shards=3), "o1", 1, EXPIRES, NOW) is None
+    )
+
+    assert counters.calls == ["read", "write"]
+
+
+async def test_a_group_goes_to_the_shard_with_the_least_room_that_fits_it() -> None:
+    counters = CountingCounters()
+    ticket_type = general_type(quantity=30, max_per_order=10, shards=3)
+    counters.add_type("e1", "ga", 30, shards=3)
+    roomy, small, middle = shard_ids("e1", "ga", 3)
+    assert await counters.claim(small, "other-1", 7, EXPIRES, NOW)  # 3 left
+    assert await counters.claim(middle, "other-2", 4, EXPIRES, NOW)  # 6 left
+    groups = GroupClaims(counters)
+    assert await groups.claim("e1", ticket_type, "first", 1, EXPIRES, NOW) is None  # reads
+    counters.written.clear()
+
+    assert await groups.claim("e1", ticket_type, "two", 2, EXPIRES, NOW) is None
+    assert await groups.claim("e1", ticket_type, "four", 4, EXPIRES, NOW) is None
+    assert await groups.claim("e1", ticket_type, "one", 1, EXPIRES, NOW) is None
+
+    # Shards fill one by one; the roomiest keeps room for a big group.
+    assert counters.written == [small, middle, small]
+    assert await groups.claim("e1", ticket_type, "ten", 9, EXPIRES, NOW) is None
+
+
 async def test_a_group_the_hint_misleads_reads_the_shards_and_is_served() -> None:
     counters, groups, ticket_type = await _shard_a_full_and_heard_of()
     # Meanwhile, unheard of here: A's units came free, B's were taken elsewhere.
