@@ -149,7 +149,8 @@ async def test_a_group_goes_to_the_shard_with_the_least_room_that_fits_it() -> N
 
     # Shards fill one by one; the roomiest keeps room for a big group.
     assert counters.written == [small, middle, small]
-    assert await groups.claim("e1", ticket_type, "ten", 9, EXPIRES, NOW) is None
+    assert await groups.claim("e1", ticket_type, "nine", 9, EXPIRES, NOW) is None
+    assert counters.written[-1] == roomy
 
 
 async def test_a_group_the_hint_misleads_reads_the_shards_and_is_served() -> None:
