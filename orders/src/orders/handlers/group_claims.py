@@ -15,13 +15,10 @@ round trips: a type is refused only when the live holds prove there is no room. 
 sold-out answer, the next group starts with the read instead of a write, so refusing
 costs a read, not a write.
 
-That read is also a proof that lasts: with no room, a unit can only come free when a
-live entry expires (the read says when: `TypeRoom.next_free_at`) or through a write — a
-release, or a bigger quantity — which every replica hears of as an availability change
-(`released`). Until the first of those, and for at most PROOF_SECONDS (a change
-notification can be lost: core NATS is at most once), the type's holds are refused
-with no round trip at all. So a flash sale's thousands of refusals cost a few reads a
-second; a unit given back is offered again as soon as its release is announced.
+That read is also a proof that lasts (handlers/sold_out_proofs.py): until a unit can
+come free, the type's holds are refused at once, with no round trip and no group to wait
+for. So a flash sale's thousands of refusals cost a few reads a second; a unit given
+back is offered again as soon as its release is announced.
 """
 
 from __future__ import annotations
@@ -39,12 +36,11 @@ from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids, spread_claims
 from orders.handlers.ga_claims import claim_units
 from orders.handlers.inventory_ports import CounterInventory
+from orders.handlers.sold_out_proofs import SoldOutProofs
 from ticketing_common.batching import Coalescer
 
 # How long a "sold out" answer makes the next group read before it writes.
 SOLD_OUT_MEMORY_SECONDS = 0.5
-# The longest a sold-out proof is believed without a read (a lost release notification).
-PROOF_SECONDS = 1.0
 _rng = random.SystemRandom()
 
 
@@ -70,10 +66,7 @@ class GroupClaims:
         self._clock = clock
         self._lines: dict[tuple[str, str], Coalescer[ClaimRequest, Outcome]] = {}
         self._sold_out_at: dict[tuple[str, str], float] = {}
-        # A type proven sold out: until when (clock), and the first expiry of its entries.
-        self._proven: dict[tuple[str, str], tuple[float, datetime | None]] = {}
-        # Releases heard of, by event: a read that a release overtook proves nothing.
-        self._releases: dict[str, int] = {}
+        self._proofs = SoldOutProofs(counters, clock)
         # Free units of each shard as last read or written here: where a group of claims
         # goes first. A hint only (other replicas, releases, expiries change it): the
         # write's guard decides, and a group the hint misleads reads the type's shards.
@@ -81,9 +74,7 @@ class GroupClaims:
 
     def released(self, event_id: str) -> None:
         """Units of the event may have come free (a release, a changed definition)."""
-        self._releases[event_id] = self._releases.get(event_id, 0) + 1
-        for key in [key for key in self._proven if key[0] == event_id]:
-            del self._proven[key]
+        self._proofs.released(event_id)
 
     async def claim(
         self,
@@ -96,6 +87,8 @@ class GroupClaims:
     ) -> Outcome:
         """Hold `n` units of the type for the order → None, or the units left if it can't."""
         key = (event_id, ticket_type.id)
+        if self._proofs.holds(key, now):
+            return 0  # no group to wait for: two turns of a busy loop (a sale's 409s)
         line = self._lines.get(key)
         if line is None:
             line = Coalescer(partial(self._claim_group, event_id, ticket_type), self._max_group)
@@ -107,7 +100,7 @@ class GroupClaims:
     ) -> list[Outcome]:
         key = (event_id, ticket_type.id)
         now = max(request.now for request in group)
-        if self._still_sold_out(key, now):
+        if self._proofs.holds(key, now):
             return [0] * len(group)
         waiting = [request.entry for request in group]
         taken: set[str] = set()
@@ -135,13 +128,6 @@ class GroupClaims:
         least = min(fits, default=(0, ""))[0]
         return _rng.choice([s for free, s in fits if free == least]) if fits else None
 
-    def _still_sold_out(self, key: tuple[str, str], now: datetime) -> bool:
-        proof = self._proven.get(key)
-        if proof is None:
-            return False
-        until, next_free_at = proof
-        return self._clock() < until and (next_free_at is None or now < next_free_at)
-
     async def _claim_where_room(
         self,
         event_id: str,
@@ -155,7 +141,7 @@ class GroupClaims:
         nothing taken since the read: a proof, see the module's doc). One at a time, a
         sale's last units, a few on each of many shards, took a write and a read each in
         turn: the group's holds waited 0.4 s."""
-        read_at, releases = self._clock(), self._releases.get(event_id, 0)
+        started = self._proofs.read_starts(event_id)
         room = await self._counters.room_of_type(event_id, ticket_type.id, now)
         free = dict(room.free)
         self._free_heard.update(free)
@@ -169,9 +155,7 @@ class GroupClaims:
         for shard, result in zip(plan, results, strict=True):
             taken |= result.taken
             free[shard] = self._free_heard[shard] = result.free
-        if not any(room.free.values()) and releases == self._releases.get(event_id, 0):
-            until = read_at + PROOF_SECONDS
-            self._proven[(event_id, ticket_type.id)] = (until, room.next_free_at)
+        self._proofs.record((event_id, ticket_type.id), started, room)
         return sum(free.values())
 
     async def _outcome(

@@ -11,7 +11,8 @@ from orders_fakes import NOW, FakeCounters, general_type
 from orders.domain.counters import HoldEntry, counter_free, take_in_order
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids
-from orders.handlers.group_claims import PROOF_SECONDS, GroupClaims
+from orders.handlers.group_claims import GroupClaims
+from orders.handlers.sold_out_proofs import PROOF_SECONDS
 
 EXPIRES = NOW + timedelta(minutes=15)
 SHARD_A, SHARD_B = shard_ids("e1", "ga", 2)
@@ -252,3 +253,30 @@ async def test_the_proof_ends_when_the_first_hold_expires() -> None:
 
     # Within the proof's time, but the holds it rests on have expired: read, and take.
     assert await groups.claim("e1", general_type(quantity=2), "n", 1, EXPIRES, after_expiry) is None
+
+
+async def test_a_proof_past_half_its_time_is_read_again_while_it_still_answers() -> None:
+    counters, groups, clock = await _sold_out()
+    ticket_type = general_type(quantity=2)
+    clock.now += PROOF_SECONDS * 0.6
+
+    assert await groups.claim("e1", ticket_type, "late-1", 1, EXPIRES, NOW) == 0
+    assert counters.calls == []  # answered by the proof; its read goes on behind
+    await asyncio.sleep(0)
+    assert counters.calls == ["read"]
+
+    # Past the first proof's time: the renewed one answers, with no read in the way.
+    clock.now += PROOF_SECONDS * 0.6
+    assert await groups.claim("e1", ticket_type, "late-2", 1, EXPIRES, NOW) == 0
+    assert counters.calls == ["read"]
+
+
+async def test_a_renewal_that_finds_room_ends_the_proof() -> None:
+    counters, groups, clock = await _sold_out()
+    ticket_type = general_type(quantity=2)
+    await counters.release("e1", ["ga"], "o0")  # unheard of here (a lost notification)
+    clock.now += PROOF_SECONDS * 0.6
+    assert await groups.claim("e1", ticket_type, "late", 1, EXPIRES, NOW) == 0
+    await asyncio.sleep(0)
+
+    assert await groups.claim("e1", ticket_type, "next", 1, EXPIRES, NOW) is None
