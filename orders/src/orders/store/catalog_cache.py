@@ -4,10 +4,11 @@
 A definition changes only through `event.created`/`event.updated`; applying one calls
 `availability.changed(event_id)`, whose notification reaches every replica, and the
 projection passes it on here (`invalidate`). Core NATS may lose a notification, so an
-entry is also read again once it is `max_age` old: a replica that missed a change sees
-it within that bound. Concurrent misses share one read (single flight), and at most
-`capacity` events are kept (the least recently loaded go first), unknown ids included,
-so a flood of holds for made-up events costs one read per id and no unbounded memory.
+entry is never used once it is `max_age` old (from its read's start): a replica that
+missed a change sees it within that bound. Concurrent misses share one read (single
+flight), and at most `capacity` events are kept (the least recently loaded go first),
+unknown ids included, so a flood of holds for made-up events costs one read per id and
+no unbounded memory.
 """
 
 from __future__ import annotations
@@ -56,19 +57,30 @@ class CachedCatalog:
 
     async def event(self, event_id: str) -> EventInfo | None:
         entry = self._entries.get(event_id)
-        if (
-            entry is not None
-            and entry.generation == self.generation(event_id)
-            and self._clock() - entry.loaded_at < self.max_age
-        ):
-            return entry.event
+        if entry is not None and entry.generation == self.generation(event_id):
+            age = self._clock() - entry.loaded_at
+            if age < self.max_age:
+                if age >= self.max_age / 2:
+                    self._start_load(event_id)  # read again behind the answer: see below
+                return entry.event
+        # Shielded: one caller giving up (a client gone) does not cancel the others' read.
+        return await asyncio.shield(self._start_load(event_id))
+
+    def _start_load(self, event_id: str) -> asyncio.Future[EventInfo | None]:
+        """The event's read in flight, or a new one. An entry past half its age is read
+        again while it still answers: when a sale's holds all waited for that read, every
+        buyer stalled at once, once a second (up to 150 ms)."""
         load = self._loads.get(event_id)
         if load is None:
             load = asyncio.ensure_future(self._load(event_id))
             self._loads[event_id] = load
-            load.add_done_callback(lambda _: self._loads.pop(event_id, None))
-        # Shielded: one caller giving up (a client gone) does not cancel the others' read.
-        return await asyncio.shield(load)
+            load.add_done_callback(lambda done: self._load_done(event_id, done))
+        return load
+
+    def _load_done(self, event_id: str, load: asyncio.Future[EventInfo | None]) -> None:
+        self._loads.pop(event_id, None)
+        if not load.cancelled():
+            load.exception()  # a read behind the answer: its error is retried, not lost
 
     async def _load(self, event_id: str) -> EventInfo | None:
         generation, loaded_at = self.generation(event_id), self._clock()

@@ -62,6 +62,26 @@ async def test_holds_within_the_max_age_read_the_definition_once() -> None:
     assert store.reads == 2
 
 
+async def test_past_half_its_age_an_entry_answers_while_it_is_read_again() -> None:
+    unit, store, cache, clock = cached()
+    before = await cache.event("e1")
+    assert before is not None
+    unit.catalog.events["e1"] = replace(before, version=1)  # a change nobody announced
+    clock.now += 0.6
+
+    assert await cache.event("e1") == before  # at once, with no wait for the read
+    assert await cache.event("e1") == before  # one read behind the answers, not two
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+    assert store.reads == 2
+    clock.now += 0.6  # past the first read's max age: the second one's answer is served
+    renewed = await cache.event("e1")
+    assert renewed is not None
+    assert renewed.version == 1
+    assert store.reads == 2
+
+
 async def test_a_changed_definition_is_read_again_at_once() -> None:
     unit, store, cache, _ = cached()
     before = await cache.event("e1")
