@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from orders.domain.counters import HoldEntry
+from orders.domain.counters import HoldEntry, TypeRoom
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids, spread_claims
 from orders.handlers.ga_claims import claim_units
@@ -137,10 +137,10 @@ class GroupClaims:
         now: datetime,
     ) -> int:
         """Give the waiting claims out to the shards with room (`spread_claims`: the
-        roomiest filled first) and write those shards at once → units left (none left, and
-        nothing taken since the read: a proof, see the module's doc). One at a time, a
-        sale's last units, a few on each of many shards, took a write and a read each in
-        turn: the group's holds waited 0.4 s."""
+        roomiest filled first) and write those shards at once → units left. No room left,
+        as read or as these writes left it, is a proof (the sold-out groups queued behind
+        this one need no read of their own). One at a time, a sale's last units, a few on
+        each of many shards, took a write and a read each in turn: holds waited 0.4 s."""
         started = self._proofs.read_starts(event_id)
         room = await self._counters.room_of_type(event_id, ticket_type.id, now)
         free = dict(room.free)
@@ -155,7 +155,9 @@ class GroupClaims:
         for shard, result in zip(plan, results, strict=True):
             taken |= result.taken
             free[shard] = self._free_heard[shard] = result.free
-        self._proofs.record((event_id, ticket_type.id), started, room)
+        expiries = [e.expires_at for e in waiting if e.order_id in taken]
+        left_room = TypeRoom(free, min(filter(None, [room.next_free_at, *expiries]), default=None))
+        self._proofs.record((event_id, ticket_type.id), started, left_room)
         return sum(free.values())
 
     async def _outcome(

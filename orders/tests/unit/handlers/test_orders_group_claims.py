@@ -77,11 +77,30 @@ async def test_after_a_sold_out_answer_a_refusal_costs_a_read_not_a_write() -> N
         *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2, 3))
     )
     assert outcomes == [None, None, 0]  # the sold-out answer
+    groups.released("e1")  # the proof ends (units may have come free), the answer stays
     counters.calls.clear()
 
     assert await groups.claim("e1", ticket_type, "late", 1, EXPIRES, NOW) == 0
 
     assert counters.calls == ["read"]
+
+
+async def test_the_writes_that_take_the_last_units_prove_the_type_sold_out() -> None:
+    counters = CountingCounters()
+    ticket_type = general_type(quantity=4, shards=2)
+    counters.add_type("e1", "ga", 4, shards=2)
+    groups = GroupClaims(counters)
+    # The first group reads (a type not yet read here) and takes every unit.
+    outcomes = await asyncio.gather(
+        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in range(4))
+    )
+    assert outcomes == [None] * 4
+    assert counters.calls[0] == "read"
+    counters.calls.clear()
+
+    assert await groups.claim("e1", ticket_type, "late", 1, EXPIRES, NOW) == 0
+
+    assert counters.calls == []  # no read: the writes left no room
 
 
 async def test_a_group_whose_claims_were_all_taken_leaves_the_next_one_writing_first() -> None:
