@@ -456,6 +456,8 @@ class FakeAvailability:
 
     async def changed(self, event_id: str, delta: dict[str, Any] | None = None) -> None:
         self.changes.append((event_id, delta))
+        if delta is None or delta.get("op") == "released":  # as the projection tells them
+            self.unit.group_claims.released(event_id)
 
     async def snapshot(self, event_id: str) -> Snapshot | None:
         event = self.unit.catalog.events.get(event_id)

@@ -193,6 +193,7 @@ async def test_the_sweep_offers_what_a_crash_left_free_and_requeues_an_unrecorde
     del uow.orders.stored[order_id]
     uow.orders.fences[order_id] = NOW
     await uow.counters.release("e1", ["ga"], order_id)
+    await uow.availability.changed("e1")  # as the recovery announces what it freed
     await sweep_waitlist(uow, GRACE, NOW + timedelta(seconds=30))
     again = uow.waitlist.entries[first.id]
     assert again.status == "offered"  # its place kept: offered again
