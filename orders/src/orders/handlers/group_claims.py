@@ -6,10 +6,11 @@ to have room for the whole group, the one with the least (best fit): its result 
 took them, with nothing to read back, so a sale's group costs one round trip, and as the
 shards fill one by one the last units lie whole on a few, where a group still fits. A
 group no shard was heard to have room for (a type not yet read here, the last units), or
-that its shard could not take whole, goes to the shards the database says
-have room (one read, then on each a write that takes its claims in arrival order while
-there is room, `claim_many`, all together): no unit is ever given twice and the first to
-come is served first. A claim no single shard can hold takes the split path of
+that its shard could not take whole, goes to the shards the database says have room:
+one read, then on each, all together, one all-or-none write of the claims the read gave
+it — or, if the shard changed since, a write that takes them in arrival order while
+there is room (`claim_many`): no unit is ever given twice and the first to come is
+served first. A claim no single shard can hold takes the split path of
 `ga_claims` on its own. Refusals are decided by what the database reported in those same
 round trips: a type is refused only when the live holds prove there is no room. After a
 sold-out answer, the next group starts with the read instead of a write, so refusing
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from orders.domain.counters import HoldEntry, TypeRoom
+from orders.domain.counters import HoldEntry, ShardClaim, TypeRoom
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids, spread_claims
 from orders.handlers.ga_claims import claim_units
@@ -148,7 +149,7 @@ class GroupClaims:
         plan = spread_claims(free, [entry.n for entry in waiting])
         results = await asyncio.gather(
             *(
-                self._counters.claim_many(shard, [waiting[i] for i in claims], now)
+                self._claim_planned(shard, [waiting[i] for i in claims], free[shard], now)
                 for shard, claims in plan.items()
             )
         )
@@ -159,6 +160,17 @@ class GroupClaims:
         left_room = TypeRoom(free, min(filter(None, [room.next_free_at, *expiries]), default=None))
         self._proofs.record((event_id, ticket_type.id), started, left_room)
         return sum(free.values())
+
+    async def _claim_planned(
+        self, shard: str, entries: list[HoldEntry], free: int, now: datetime
+    ) -> ShardClaim:
+        """Claims the read says the shard has room for: all at once, nothing to read back;
+        if the shard changed since, in arrival order while it has room."""
+        if await self._counters.claim_all(shard, entries, now):
+            return ShardClaim(
+                frozenset(e.order_id for e in entries), free - sum(e.n for e in entries)
+            )
+        return await self._counters.claim_many(shard, entries, now)
 
     async def _outcome(
         self,

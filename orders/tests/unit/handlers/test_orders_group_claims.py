@@ -149,7 +149,34 @@ async def test_a_type_not_yet_read_here_is_read_before_the_first_write() -> None
         await groups.claim("e1", general_type(quantity=30, shards=3), "o1", 1, EXPIRES, NOW) is None
     )
 
+    # The read says where there is room: one all-or-none write there, nothing read back.
     assert counters.calls == ["read", "write"]
+    assert len(counters.written) == 1
+
+
+class RaceAfterRead(CountingCounters):
+    """Another buyer takes a unit right after each read of the type's shards."""
+
+    async def room_of_type(self, event_id, type_id, now):  # type: ignore[no-untyped-def]
+        room = await super().room_of_type(event_id, type_id, now)
+        taken = HoldEntry("elsewhere", 1, EXPIRES, NOW)  # not counted: not this process's
+        await FakeCounters.claim_all(self, next(iter(self.shards)), [taken], NOW)
+        return room
+
+
+async def test_a_shard_changed_since_the_read_takes_the_claims_in_arrival_order() -> None:
+    counters = RaceAfterRead()
+    ticket_type = general_type(quantity=2, shards=1)
+    counters.add_type("e1", "ga", 2)
+    groups = GroupClaims(counters)
+
+    outcomes = await asyncio.gather(
+        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2))
+    )
+
+    assert outcomes == [None, 0]  # the first come is served; nothing given twice
+    assert counters.calls == ["read", "write", "write"]  # all or none refused, then in order
+    assert _held(counters) == 2
 
 
 async def test_a_group_goes_to_the_shard_with_the_least_room_that_fits_it() -> None:
