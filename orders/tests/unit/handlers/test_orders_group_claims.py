@@ -11,7 +11,7 @@ from orders_fakes import NOW, FakeCounters, general_type
 from orders.domain.counters import HoldEntry, counter_free, take_in_order
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids
-from orders.handlers.group_claims import GroupClaims
+from orders.handlers.group_claims import GroupClaims, Outcome
 from orders.handlers.sold_out_proofs import PROOF_SECONDS
 
 EXPIRES = NOW + timedelta(minutes=15)
@@ -46,20 +46,27 @@ def _held(counters: FakeCounters) -> int:
     return sum(counter_free(doc, NOW)[0] for doc in counters.shards.values())
 
 
+def _fresh(quantity: int, shards: int = 1) -> tuple[CountingCounters, TicketType, GroupClaims]:
+    counters = CountingCounters()
+    counters.add_type("e1", "ga", quantity, shards=shards)
+    return counters, general_type(quantity=quantity, shards=shards), GroupClaims(counters)
+
+
+async def _at_once(groups: GroupClaims, ticket_type: TicketType, n: int) -> list[Outcome]:
+    """`n` holds of one unit each, arriving together (orders o0, o1...)."""
+    claims = (groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in range(n))
+    return list(await asyncio.gather(*claims))
+
+
 def test_claims_are_taken_in_arrival_order_while_there_is_room() -> None:
     assert take_in_order(5, [2, 2, 2, 1]) == ([True, True, False, True], 0)
     assert take_in_order(0, [1]) == ([False], 0)
 
 
 async def test_concurrent_holds_share_writes_and_never_exceed_the_quantity() -> None:
-    counters = CountingCounters()
-    ticket_type = general_type(quantity=10, shards=3)
-    counters.add_type("e1", "ga", 10, shards=3)
-    groups = GroupClaims(counters)
+    counters, ticket_type, groups = _fresh(10, shards=3)
 
-    outcomes = await asyncio.gather(
-        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in range(30))
-    )
+    outcomes = await _at_once(groups, ticket_type, 30)
 
     assert outcomes.count(None) == 10
     assert [o for o in outcomes if o is not None] == [0] * 20
@@ -69,14 +76,8 @@ async def test_concurrent_holds_share_writes_and_never_exceed_the_quantity() -> 
 
 
 async def test_after_a_sold_out_answer_a_refusal_costs_a_read_not_a_write() -> None:
-    counters = CountingCounters()
-    ticket_type = general_type(quantity=2, shards=1)
-    counters.add_type("e1", "ga", 2)
-    groups = GroupClaims(counters)
-    outcomes = await asyncio.gather(
-        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2, 3))
-    )
-    assert outcomes == [None, None, 0]  # the sold-out answer
+    counters, ticket_type, groups = _fresh(2)
+    assert await _at_once(groups, ticket_type, 3) == [None, None, 0]  # the sold-out answer
     groups.released("e1")  # the proof ends (units may have come free), the answer stays
     counters.calls.clear()
 
@@ -86,15 +87,9 @@ async def test_after_a_sold_out_answer_a_refusal_costs_a_read_not_a_write() -> N
 
 
 async def test_the_writes_that_take_the_last_units_prove_the_type_sold_out() -> None:
-    counters = CountingCounters()
-    ticket_type = general_type(quantity=4, shards=2)
-    counters.add_type("e1", "ga", 4, shards=2)
-    groups = GroupClaims(counters)
+    counters, ticket_type, groups = _fresh(4, shards=2)
     # The first group reads (a type not yet read here) and takes every unit.
-    outcomes = await asyncio.gather(
-        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in range(4))
-    )
-    assert outcomes == [None] * 4
+    assert await _at_once(groups, ticket_type, 4) == [None] * 4
     assert counters.calls[0] == "read"
     counters.calls.clear()
 
@@ -170,9 +165,7 @@ async def test_a_shard_changed_since_the_read_takes_the_claims_in_arrival_order(
     counters.add_type("e1", "ga", 2)
     groups = GroupClaims(counters)
 
-    outcomes = await asyncio.gather(
-        *(groups.claim("e1", ticket_type, f"o{i}", 1, EXPIRES, NOW) for i in (1, 2))
-    )
+    outcomes = await _at_once(groups, ticket_type, 2)
 
     assert outcomes == [None, 0]  # the first come is served; nothing given twice
     assert counters.calls == ["read", "write", "write"]  # all or none refused, then in order
