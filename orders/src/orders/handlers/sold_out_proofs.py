@@ -7,8 +7,8 @@ those, and for at most PROOF_SECONDS (a change notification can be lost: core NA
 at most once), the type's holds are refused with no round trip at all.
 
 A proof past half its time is read again in the background while it still answers: a
-sale's refusals never wait for that read (they did, all fifty buyers' at once, once a
-second: up to 200 ms) and a proof is still never older than PROOF_SECONDS.
+sale's refusals do not all wait for that read together, once a second, and a proof is
+still never older than PROOF_SECONDS.
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ class CachedCatalog:
 
     def _start_load(self, event_id: str) -> asyncio.Future[EventInfo | None]:
         """The event's read in flight, or a new one. An entry past half its age is read
-        again while it still answers: when a sale's holds all waited for that read, every
-        buyer stalled at once, once a second (up to 150 ms)."""
+        again while it still answers, so a sale's holds do not all wait for that read
+        together, once a second."""
         load = self._loads.get(event_id)
         if load is None:
             load = asyncio.ensure_future(self._load(event_id))
