@@ -1,4 +1,5 @@
-"""Sold-out proofs: a read of a type's shards that found no room, believed for a while.
+"""Sold-out proofs: a read of a type's shards that found no room (or the writes that
+took its last units and left none), believed for a while.
 
 With no room, a unit can only come free when a live entry expires (the read says when:
 `TypeRoom.next_free_at`) or through a write — a release, or a bigger quantity — which
