@@ -53,8 +53,9 @@ def database_time(entries: list[Document], holds: int) -> dict[str, dict[str, An
         row["commands"] += 1
         bulk = [len(command[f]) for f in STATEMENTS if isinstance(command.get(f), list)]
         row["statements"] += sum(bulk) if bulk else 1
-        row["ms_total"] += int(entry.get("millis", 0))
-        row["ms_max"] = max(row["ms_max"], int(entry.get("millis", 0)))
+        millis = int(entry.get("millis", 0))
+        row["ms_total"] += millis
+        row["ms_max"] = max(row["ms_max"], millis)
     ranked = sorted(rows.items(), key=lambda item: -item[1]["ms_total"])[:TOP]
     return {
         name: {**row, "ms_per_hold": round(row["ms_total"] / max(1, holds), 2)}

@@ -126,8 +126,10 @@ class GroupClaims:
         read and spread over a dozen, two round trips). None: the group reads first."""
         shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
         fits = [(self._free_heard[s], s) for s in shards if self._free_heard.get(s, -1) >= units]
-        least = min(fits, default=(0, ""))[0]
-        return _rng.choice([s for free, s in fits if free == least]) if fits else None
+        if not fits:
+            return None
+        least = min(free for free, _ in fits)
+        return _rng.choice([s for free, s in fits if free == least])
 
     async def _claim_where_room(
         self,
