@@ -475,7 +475,7 @@ class FakeAvailability:
 class FakeRelay:
     woken: list[Any] = field(default_factory=list)
 
-    def wake(self, document_id: Any = None) -> None:
+    def wake(self, document_id: Any = None, *, created: bool = False) -> None:
         self.woken.append(document_id)
 
 

@@ -1,5 +1,7 @@
 """The relay of events embedded in the documents a hot path changes (see
-`outbox.pending_events_update`): published, then pulled from their documents."""
+`outbox.pending_events_update`): published, then pulled from their documents; and of
+the first events of new documents, kept beside them (creations.py): published once
+their document exists, then deleted."""
 
 from __future__ import annotations
 
@@ -9,17 +11,25 @@ from typing import Any
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
+from ticketing_common.creations import Creations, Settled, entries_of
 from ticketing_common.messaging.publisher import Publisher
 from ticketing_common.mongo import Document
 from ticketing_common.outbox import PENDING_EVENTS_FIELD, Relay
 
 
 class EmbeddedOutboxRelay(Relay):
-    """Relays events embedded in documents of one collection (see `pending_events_update`).
+    """Relays events embedded in documents of one collection (see `pending_events_update`)
+    and, with `creations`, the first events of its new documents.
 
-    A writer names the documents it changed (`wake(document_id)`), so a pass reads
-    just those by `_id`; a full sweep every `sweep_seconds` finds what a crashed
-    process or another replica left behind.
+    A writer names the documents it changed (`wake(document_id)`) or inserted
+    (`wake(document_id, created=True)`), so a pass reads just those by `_id`; a full
+    sweep every `sweep_seconds` finds what a crashed process or another replica left
+    behind.
+
+    A document's creation goes out before its later changes: a pass reads the changed
+    documents first and the creations' records after — a change read has its document's
+    record (inserted before the document) in the second read, unless it was sent — and
+    publishes the records' events first.
     """
 
     batch_size = 500
@@ -30,39 +40,78 @@ class EmbeddedOutboxRelay(Relay):
         publisher: Publisher,
         poll_seconds: float = 1.0,
         sweep_seconds: float = 10.0,
+        creations: Creations | None = None,
     ) -> None:
         super().__init__(publisher, poll_seconds)
         self.collection = collection
+        self.creations = creations
         self.sweep_seconds = sweep_seconds
         self._changed: set[Any] = set()
+        self._created: set[Any] = set()
         self._next_sweep = 0.0
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(f"{PENDING_EVENTS_FIELD}.id", sparse=True)
 
-    def wake(self, document_id: Any = None) -> None:
+    def wake(self, document_id: Any = None, *, created: bool = False) -> None:
         if document_id is not None:
-            self._changed.add(document_id)
+            (self._created if created else self._changed).add(document_id)
         super().wake()
 
     async def publish_pending(self) -> int:
-        # Every entry has an `id`: its sparse index serves this (`pendingEvents.0` had none).
-        query: Document = {f"{PENDING_EVENTS_FIELD}.id": {"$exists": True}}
         now = asyncio.get_running_loop().time()
         if now >= self._next_sweep:
             self._next_sweep = now + self.sweep_seconds
             self._changed.clear()
-        elif self._changed:
+            self._created.clear()
+            changed: list[Any] | None = None  # every document
+            created: set[Any] | None = None
+        elif self._changed or self._created:
             changed, self._changed = list(self._changed), set()
-            query = {"_id": {"$in": changed}, **query}  # `_id` first: fetched by it
+            created, self._created = self._created, set()
         else:
             return 0
+        documents = await self._changed_documents(changed)
+        records, settled = await self._creations_of(documents, changed, created)
+        entries = entries_of(settled.ready)
+        entries += [entry for doc in documents for entry in doc[PENDING_EVENTS_FIELD]]
+        if entries:
+            await self._publish(entries)
+        done = [record["_id"] for record in settled.ready] + settled.dropped
+        if done and self.creations is not None:
+            await self.creations.delete(done)
+        if documents:
+            await self._pull(documents)
+        if self.batch_size in (len(documents), len(records)):
+            self._next_sweep = 0.0  # more may be waiting: sweep again on the next pass
+            self._wakeup.set()
+        return len(entries)
+
+    async def _changed_documents(self, changed: list[Any] | None) -> list[Document]:
+        # Every entry has an `id`: its sparse index serves this (`pendingEvents.0` had none).
+        query: Document = {f"{PENDING_EVENTS_FIELD}.id": {"$exists": True}}
+        if changed is not None:
+            if not changed:
+                return []
+            query = {"_id": {"$in": changed}, **query}  # `_id` first: fetched by it
         cursor = self.collection.find(query, {PENDING_EVENTS_FIELD: 1}).limit(self.batch_size)
-        documents = await cursor.to_list()
-        entries = [entry for doc in documents for entry in doc[PENDING_EVENTS_FIELD]]
-        if not entries:
-            return 0
-        await self._publish(entries)
+        return await cursor.to_list()
+
+    async def _creations_of(
+        self, documents: list[Document], changed: list[Any] | None, created: set[Any] | None
+    ) -> tuple[list[Document], Settled]:
+        """The records of the documents named and read (all on a sweep), read after them."""
+        if self.creations is None:
+            return [], Settled([], [])
+        existing = {doc["_id"] for doc in documents}
+        if changed is not None and created is not None:
+            existing |= created | set(changed)
+            records = await self.creations.read(existing, self.batch_size)
+        else:
+            records = await self.creations.read(None, self.batch_size)
+        return records, await self.creations.settle(records, existing)
+
+    async def _pull(self, documents: list[Document]) -> None:
         # Each document loses the entries it had, by its id: one round trip, and the
         # database matches each document against its own few entries, not the batch's.
         await self.collection.bulk_write(
@@ -75,10 +124,6 @@ class EmbeddedOutboxRelay(Relay):
             ],
             ordered=False,
         )
-        if len(documents) == self.batch_size:
-            self._next_sweep = 0.0  # more may be waiting: sweep again on the next pass
-            self._wakeup.set()
-        return len(entries)
 
 
 def _ids(document: Document) -> list[Any]:

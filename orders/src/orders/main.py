@@ -33,7 +33,8 @@ from ticketing_common.embedded_outbox import EmbeddedOutboxRelay
 
 def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable[OrdersContainer]]:
     async def wire(app: FastAPI, runtime: Runtime) -> OrdersContainer:
-        orders, inventory = OrderStore(runtime.db), InventoryStore(runtime.db)
+        orders = OrderStore(runtime.db, settings.abandoned_hold_grace_seconds)
+        inventory = InventoryStore(runtime.db)
         catalog = CatalogStore(runtime.db)
         await orders.ensure_indexes()
         await inventory.ensure_indexes()
@@ -41,7 +42,8 @@ def wire_for(settings: OrdersSettings) -> Callable[[FastAPI, Runtime], Awaitable
         await vouchers.ensure_indexes()
         waitlist = WaitlistStore(runtime.db)
         await waitlist.ensure_indexes()
-        relay = EmbeddedOutboxRelay(orders.orders, runtime.publisher, settings.outbox_poll_seconds)
+        poll, creations = settings.outbox_poll_seconds, orders.creations
+        relay = EmbeddedOutboxRelay(orders.orders, runtime.publisher, poll, creations=creations)
         await relay.ensure_indexes()
         availability = AvailabilityProjection(
             catalog, inventory, runtime.nats, settings.availability_max_age_seconds

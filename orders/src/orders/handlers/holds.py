@@ -1,9 +1,10 @@
 """Taking holds: a resale listing, or general-admission units of one or more types.
 
 Each hold is decided by conditional writes on the inventory that carry the order id,
-expiry and claim time; the order document (with `order.created` embedded) is written
-after. A crash in between leaves claims nobody owns: the recovery sweep fences their
-order id and frees them (handlers/recovery.py), no write added here.
+expiry and claim time; the order document (its `order.created` recorded just before
+it, store/orders.py) is written after. A crash in between leaves claims nobody owns:
+the recovery sweep fences their order id and frees them (handlers/recovery.py), no
+write added here.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ async def record_hold(
             )
             raise HoldTooSlow() from error
         raise
-    await announce_order_change(uow, order)
+    await announce_order_change(uow, order, created=True)
     log.info("hold taken", extra={"order_id": order.id, "units": order.units})
     return Hold(order, window.notice)
 

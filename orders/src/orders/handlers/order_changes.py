@@ -9,10 +9,11 @@ from orders.domain.units import ga_type_ids, unit_ids
 from orders.handlers.ports import OrdersUnit
 
 
-async def announce_order_change(uow: OrdersUnit, order: Order) -> None:
-    """After an order write: wake the outbox relay so the events recorded with it go out
-    now (not at the next poll), and refresh the event's availability on every replica."""
-    uow.relay.wake(order.id)
+async def announce_order_change(uow: OrdersUnit, order: Order, *, created: bool = False) -> None:
+    """After an order write (`created`: its insert): wake the outbox relay so the events
+    recorded with it go out now (not at the next poll), and refresh the event's
+    availability on every replica."""
+    uow.relay.wake(order.id, created=created)
     if order.event_id:
         await uow.availability.changed(order.event_id, order_delta(order))
 

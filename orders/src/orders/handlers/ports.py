@@ -121,7 +121,7 @@ class AvailabilityView(Protocol):
 
 
 class EventRelay(Protocol):
-    def wake(self, document_id: Any = None) -> None: ...
+    def wake(self, document_id: Any = None, *, created: bool = False) -> None: ...
 
 
 class OrdersUnit(Protocol):

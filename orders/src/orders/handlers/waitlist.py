@@ -138,7 +138,7 @@ async def _offer(
         if isinstance(error, OrderIdTaken):
             return ""
         raise
-    await announce_order_change(uow, order)
+    await announce_order_change(uow, order, created=True)
     log.info("waiting list offer made", extra={"entry_id": entry.id, "order_id": order.id})
     return order.id
 

@@ -1,7 +1,9 @@
 """Order documents <-> domain orders; each state change is one conditional write.
 
-Outgoing events ride in the order document itself (`pending_events_update`), relayed
-by the embedded outbox relay: no multi-document transaction on the hold path.
+No multi-document transaction on the hold path: a new order's events are recorded just
+before it, under its id (`creations`: ticketing_common.creations), and a change's events
+ride in the order document itself (`pending_events_update`); the embedded outbox relay
+publishes both.
 
 The collection also holds the recovery sweep's fences (orders.domain.recovery):
 `{_id: orderId, status: "abandoned", abandonedAt}`, taking the id of an order never
@@ -27,6 +29,7 @@ from orders.store.buyer_holdings import BuyerHoldings
 from orders.store.order_changes import OrderChange, changes_pipeline, unchanged_query
 from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
+from ticketing_common.creations import Creations
 from ticketing_common.events import Event
 from ticketing_common.mongo import DUPLICATE_KEY, Document, duplicate_writes
 from ticketing_common.outbox import pending_events_update
@@ -36,8 +39,10 @@ FENCE_SECONDS = 24 * 3600
 
 
 class OrderStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], fence_after: float = 10.0) -> None:
         self.orders = db["orders"]
+        # A record whose order has not come `fence_after` seconds on is fenced off.
+        self.creations = Creations(db["creations"], self, fence_after)
         # New orders that arrive together are inserted together (one round trip).
         self._inserts: Coalescer[Document, None] = Coalescer(self._insert_many)
         self._holdings = BuyerHoldings(self.orders)
@@ -56,11 +61,12 @@ class OrderStore:
         await self.orders.create_index("abandonedAt", sparse=True, expireAfterSeconds=FENCE_SECONDS)
 
     async def insert(self, order: Order, *events: Event) -> None:
-        """Record a new order; `OrderIdTaken` if the recovery sweep fenced its id first."""
-        document = order_document(order)
-        document["pendingEvents"] = pending_events_update(*events)["pendingEvents"]["$each"]
+        """Record a new order with its events; `OrderIdTaken` if the recovery sweep (or
+        the relay) fenced its id first."""
+        if events:
+            await self.creations.record(order.id, events)
         try:
-            await self._inserts.submit(document)
+            await self._inserts.submit(order_document(order))
         except DuplicateKeyError as error:
             if await self._is_fence(order.id):
                 raise OrderIdTaken(order.id) from error
@@ -95,6 +101,10 @@ class OrderStore:
     async def _is_fence(self, order_id: str) -> bool:
         fence = await self.orders.find_one({"_id": order_id, "status": ABANDONED}, {"_id": 1})
         return fence is not None
+
+    async def recorded(self, order_ids: list[str]) -> dict[str, bool]:
+        """Each id stored: True for an order, False for a fence (creations.Fences)."""
+        return {i: status != ABANDONED for i, status in (await self.statuses(order_ids)).items()}
 
     async def statuses(self, order_ids: list[str]) -> dict[str, str]:
         """The status of each of these ids that is stored (a fence's is "abandoned")."""

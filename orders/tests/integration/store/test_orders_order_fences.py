@@ -77,3 +77,31 @@ async def test_a_cancel_records_when_and_only_cancels_carry_it(store: OrderStore
     stored = await store.orders.find_one({"_id": "live"})
     assert stored is not None
     assert "cancelledAt" not in stored
+
+
+async def test_a_new_orders_events_are_recorded_before_it_beside_it(store: OrderStore) -> None:
+    order = held_order("new")
+    created = order.created_event()
+    await store.insert(order, created)
+
+    record = await store.creations.collection.find_one({"_id": "new"})
+    assert record is not None
+    assert [entry["id"] for entry in record["events"]] == [created.id]
+    stored = await store.orders.find_one({"_id": "new"})
+    assert stored is not None
+    assert PENDING_EVENTS_FIELD not in stored  # nothing to pull from the order later
+    assert await store.recorded(["new", "unknown"]) == {"new": True}
+
+
+async def test_a_fenced_orders_record_is_left_for_the_relay_to_drop(store: OrderStore) -> None:
+    await store.fence("late", NOW)
+    order = held_order("late")
+    with pytest.raises(OrderIdTaken):
+        await store.insert(order, order.created_event())
+
+    assert await store.creations.collection.count_documents({"_id": "late"}) == 1
+    assert await store.recorded(["late"]) == {"late": False}
+    settled = await store.creations.settle(
+        await store.creations.read(["late"], limit=10), existing=set()
+    )
+    assert (settled.ready, settled.dropped) == ([], ["late"])
