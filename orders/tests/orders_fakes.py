@@ -14,7 +14,7 @@ reads (`FakeClaims`) find what `orders.store.claims` finds on the same documents
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,7 +61,14 @@ class FakeOrders:
         if order.id in self.stored:
             return  # as the store: the same order again (a driver's retry) is no change
         self.stored[order.id] = order
-        self.recorded[order.id] = list(events)
+        if events:
+            self.recorded[order.id] = list(events)
+
+    async def record_events(self, order_id: str, events: Sequence[Event]) -> None:
+        self.recorded[order_id] = list(events)
+
+    async def forget_events(self, order_id: str) -> None:
+        self.recorded.pop(order_id, None)
 
     async def get(self, order_id: str) -> Order | None:
         return self.stored.get(order_id)

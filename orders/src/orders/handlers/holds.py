@@ -10,6 +10,7 @@ write added here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,18 +58,24 @@ def event_hold_window(uow: OrdersUnit, event: EventInfo, now: datetime) -> HoldW
 
 
 async def record_hold(
-    uow: OrdersUnit, order: Order, window: HoldWindow, voucher: Voucher | None = None
+    uow: OrdersUnit,
+    order: Order,
+    window: HoldWindow,
+    voucher: Voucher | None = None,
+    *,
+    recorded: bool = False,
 ) -> Hold:
-    """Redeem the order's voucher, then store the order with its `order.created`; if that
-    fails, give the hold (and the voucher) back.
+    """Redeem the order's voucher, then store the order with its `order.created` (already
+    recorded if `recorded`); if that fails, give the hold (and the voucher) back.
 
     A hold slower than the recovery's grace may find its id fenced by the sweep, which
     frees its claims: the buyer is asked to try again (503), nothing is held."""
-    crash_here("orders.hold.after_claim")
+    if not recorded:
+        crash_here("orders.hold.after_claim")
     if voucher is not None:
         await redeem_voucher(uow, voucher, order)
     try:
-        await uow.orders.insert(order, order.created_event())
+        await uow.orders.insert(order, *([] if recorded else [order.created_event()]))
     except Exception as error:
         await release_inventory(uow, order)
         if isinstance(error, OrderIdTaken):
@@ -121,16 +128,33 @@ async def hold_general(
     lines = priced(voucher, lines)
     order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     await claim_lines(uow, event, order, lines)
-    # Buyers waiting for a type come first; the buyer's holdings are read meanwhile.
-    held, _ = await asyncio.gather(
-        uow.orders.units_held(user_id, event_id, now), keep_line_first(uow, order, now)
-    )
+    crash_here("orders.hold.after_claim")
+    # Buyers waiting for a type come first; the buyer's holdings are read meanwhile, and
+    # the order's events recorded (store/orders.py): no round trip of its own.
+    created = order.created_event()
+    recording = asyncio.ensure_future(uow.orders.record_events(order.id, [created]))
     try:
-        event.check_buyer_cap(held, sum(wanted.values()), uow.buyer_cap_factor)
-    except HoldCapReached:
-        await uow.counters.release(event_id, [line.ticket_type_id for line in lines], order.id)
+        held, _ = await asyncio.gather(
+            uow.orders.units_held(user_id, event_id, now), keep_line_first(uow, order, now)
+        )
+        try:
+            event.check_buyer_cap(held, sum(wanted.values()), uow.buyer_cap_factor)
+        except HoldCapReached:
+            await uow.counters.release(event_id, [line.ticket_type_id for line in lines], order.id)
+            raise
+        await recording
+    except BaseException:
+        await _forget_events(uow, order.id, recording)
         raise
-    return await record_hold(uow, order, window, voucher)
+    return await record_hold(uow, order, window, voucher, recorded=True)
+
+
+async def _forget_events(uow: OrdersUnit, order_id: str, recording: asyncio.Future[None]) -> None:
+    """A hold refused after its events were recorded: they go, unsent (else the outbox
+    relay would fence the order's id past the grace, and drop them then)."""
+    with contextlib.suppress(Exception):
+        await recording
+        await uow.orders.forget_events(order_id)
 
 
 async def claim_lines(uow: OrdersUnit, event: EventInfo, order: Order, lines: list[Line]) -> None:

@@ -7,6 +7,7 @@ The Mongo stores in `orders.store` implement them for the service (the container
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -34,7 +35,16 @@ from ticketing_common.events import (
 
 class OrderRepository(Protocol):
     async def insert(self, order: Order, *events: Event) -> None:
-        """Record a new order; raises `OrderIdTaken` if its id was fenced meanwhile."""
+        """Record a new order, its events first (unless `record_events` did); raises
+        `OrderIdTaken` if its id was fenced meanwhile."""
+        ...
+
+    async def record_events(self, order_id: str, events: Sequence[Event]) -> None:
+        """Keep a new order's events where they wait for it (before `insert`)."""
+        ...
+
+    async def forget_events(self, order_id: str) -> None:
+        """Drop the recorded events of an order that will not be inserted."""
         ...
 
     async def get(self, order_id: str) -> Order | None:

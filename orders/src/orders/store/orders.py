@@ -15,6 +15,7 @@ only orders have (`userId`, `eventId`, `tickets`, `version`, `cancelledAt`,
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from orders.store.order_documents import order_document, order_from_document
 from ticketing_common.batching import Coalescer
 from ticketing_common.creations import Creations
 from ticketing_common.events import Event
+from ticketing_common.failpoints import crash_here
 from ticketing_common.mongo import DUPLICATE_KEY, Document, duplicate_writes
 from ticketing_common.outbox import pending_events_update
 
@@ -64,13 +66,20 @@ class OrderStore:
         """Record a new order with its events; `OrderIdTaken` if the recovery sweep (or
         the relay) fenced its id first."""
         if events:
-            await self.creations.record(order.id, events)
+            await self.record_events(order.id, events)
+        crash_here("orders.hold.after_record")
         try:
             await self._inserts.submit(order_document(order))
         except DuplicateKeyError as error:
             if await self._is_fence(order.id):
                 raise OrderIdTaken(order.id) from error
             # Else it is this very order: the driver retried an insert that went through.
+
+    async def record_events(self, order_id: str, events: Sequence[Event]) -> None:
+        await self.creations.record(order_id, events)
+
+    async def forget_events(self, order_id: str) -> None:
+        await self.creations.delete([order_id])
 
     async def _insert_many(self, documents: list[Document]) -> list[BaseException | None]:
         """Insert a group of new orders; each caller learns of its own duplicate id."""

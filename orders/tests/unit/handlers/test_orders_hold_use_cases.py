@@ -216,6 +216,20 @@ async def test_the_units_claimed_for_a_hold_over_the_cap_are_given_back() -> Non
         await hold_general(uow, "third", "e1", {"ga": 1}, NOW)
 
 
+async def test_a_hold_records_its_order_created_and_a_refused_one_leaves_nothing() -> None:
+    uow = FakeUnit(buyer_cap_factor=1)
+    uow.add_event(NOW, general_type("ga", quantity=4, max_per_order=2))
+    hold = await hold_general(uow, "hoarder", "e1", {"ga": 2}, NOW)
+    (created,) = uow.orders.recorded[hold.order.id]
+    assert (created.subject, created.order_id) == ("order.created", hold.order.id)
+
+    with pytest.raises(HoldCapReached):
+        await hold_general(uow, "hoarder", "e1", {"ga": 2}, NOW)
+
+    # The refused hold's events were recorded beside the cap's read, then dropped.
+    assert list(uow.orders.recorded) == [hold.order.id]
+
+
 async def test_a_sold_out_refusal_reads_no_orders_of_the_buyer() -> None:
     uow = FakeUnit()
     uow.add_event(NOW, general_type("ga", quantity=1))
