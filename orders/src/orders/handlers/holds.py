@@ -1,10 +1,13 @@
 """Taking holds: a resale listing, or general-admission units of one or more types.
 
 Each hold is decided by conditional writes on the inventory that carry the order id,
-expiry and claim time; the order document (its `order.created` recorded just before
-it, store/orders.py) is written after. A crash in between leaves claims nobody owns:
-the recovery sweep fences their order id and frees them (handlers/recovery.py), no
-write added here.
+expiry and claim time; the order's `order.created` is recorded next, in the outbox of
+new orders (store/orders.py), and the order document written after. A crash in between
+leaves claims nobody owns, and maybe a record: the recovery sweep fences their order id
+and frees them (handlers/recovery.py), and the outbox relay drops the record unsent.
+A hold refused after its record (over the buyer's cap, the line first) drops it; one
+refused later (a voucher used up) leaves it to the relay, which fences the order's id
+past the grace, as after a crash.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from orders.domain.errors import HoldCapReached, HoldTooSlow, OrderIdTaken
 from orders.domain.holds import EventInfo, HoldWindow, hold_window
 from orders.domain.order import Order
 from orders.domain.order_parts import Line
-from orders.domain.units import listing_unit_id
+from orders.domain.units import ga_type_ids, listing_unit_id
 from orders.domain.vouchers import Voucher
 from orders.handlers.order_changes import announce_order_change, release_inventory
 from orders.handlers.ports import OrdersUnit
@@ -129,24 +132,31 @@ async def hold_general(
     order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     await claim_lines(uow, event, order, lines)
     crash_here("orders.hold.after_claim")
-    # Buyers waiting for a type come first; the buyer's holdings are read meanwhile, and
-    # the order's events recorded (store/orders.py): no round trip of its own.
+    await _admit(uow, event, order, sum(wanted.values()), now)
+    return await record_hold(uow, order, window, voucher, recorded=True)
+
+
+async def _admit(
+    uow: OrdersUnit, event: EventInfo, order: Order, wanted: int, now: datetime
+) -> None:
+    """After the claims: buyers waiting for a type come first, then the buyer's cap. The
+    order's events are recorded meanwhile (store/orders.py), no round trip of their own;
+    a refusal here gives the units back and drops the record."""
     created = order.created_event()
     recording = asyncio.ensure_future(uow.orders.record_events(order.id, [created]))
     try:
         held, _ = await asyncio.gather(
-            uow.orders.units_held(user_id, event_id, now), keep_line_first(uow, order, now)
+            uow.orders.units_held(order.user_id, event.id, now), keep_line_first(uow, order, now)
         )
         try:
-            event.check_buyer_cap(held, sum(wanted.values()), uow.buyer_cap_factor)
+            event.check_buyer_cap(held, wanted, uow.buyer_cap_factor)
         except HoldCapReached:
-            await uow.counters.release(event_id, [line.ticket_type_id for line in lines], order.id)
+            await uow.counters.release(event.id, ga_type_ids(order), order.id)
             raise
         await recording
     except BaseException:
         await _forget_events(uow, order.id, recording)
         raise
-    return await record_hold(uow, order, window, voucher, recorded=True)
 
 
 async def _forget_events(uow: OrdersUnit, order_id: str, recording: asyncio.Future[None]) -> None:
