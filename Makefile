@@ -6,7 +6,7 @@ SERVICES := $(patsubst %/pyproject.toml,%,$(wildcard auth/pyproject.toml tickets
 PACKAGES := ticketing_common $(SERVICES)
 STAMP := $(VENV)/.installed
 
-.PHONY: dev cluster install test test-tools lint format bench chaos clean-data
+.PHONY: dev cluster install test test-tools lint format bench bench-compare chaos clean-data
 
 dev: install
 	$(PY) -m ticketing_common.devstack
@@ -49,6 +49,11 @@ format: install
 
 bench: install
 	$(PY) -m bench $(ONLY)
+
+# Two commits' 50-buyer sale in turns: `make bench-compare BASE=<rev> [ROUNDS=3] [LOOP=50]`;
+# figures under `flash_sale_compare` in bench/RESULTS.md.
+bench-compare: install
+	$(PY) -m bench.compare $(BASE) $(or $(ROUNDS),3) $(or $(LOOP),50)
 
 # Faults with real processes and signals, each scenario on a stack of its own (`make
 # chaos ONLY="1 database_restart"` runs some); figures under `chaos` in bench/RESULTS.md.
