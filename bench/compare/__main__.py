@@ -74,7 +74,7 @@ def main() -> None:
         subprocess.run(["git", "-C", str(base_tree), "checkout", "-q", base], check=True)
         sides: dict[str, tuple[Path, list[dict[str, float]]]] = {
             f"base {base}": (base_tree, []),
-            "this tree": (ROOT, []),
+            f"this tree {machine()['commit']}": (ROOT, []),
         }
         for number in range(1, rounds + 1):
             for name, (tree, runs) in sides.items():
