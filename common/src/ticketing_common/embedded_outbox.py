@@ -65,14 +65,14 @@ class EmbeddedOutboxRelay(Relay):
             self._changed.clear()
             self._created.clear()
             changed: list[Any] | None = None  # every document
-            created: set[Any] | None = None
+            named: set[Any] | None = None  # every record
         elif self._changed or self._created:
             changed, self._changed = list(self._changed), set()
-            created, self._created = self._created, set()
+            named, self._created = self._created | set(changed), set()
         else:
             return 0
         documents = await self._changed_documents(changed)
-        records, settled = await self._creations_of(documents, changed, created)
+        records, settled = await self._creations_of(documents, named)
         entries = entries_of(settled.ready)
         entries += [entry for doc in documents for entry in doc[PENDING_EVENTS_FIELD]]
         if entries:
@@ -98,17 +98,14 @@ class EmbeddedOutboxRelay(Relay):
         return await cursor.to_list()
 
     async def _creations_of(
-        self, documents: list[Document], changed: list[Any] | None, created: set[Any] | None
+        self, documents: list[Document], named: set[Any] | None
     ) -> tuple[list[Document], Settled]:
-        """The records of the documents named and read (all on a sweep), read after them."""
+        """The records of the documents named (all on a sweep), read after the documents;
+        the named and the read documents exist."""
         if self.creations is None:
             return [], Settled([], [])
-        existing = {doc["_id"] for doc in documents}
-        if changed is not None and created is not None:
-            existing |= created | set(changed)
-            records = await self.creations.read(existing, self.batch_size)
-        else:
-            records = await self.creations.read(None, self.batch_size)
+        records = await self.creations.read(named, self.batch_size)
+        existing = {doc["_id"] for doc in documents} | (named or set())
         return records, await self.creations.settle(records, existing)
 
     async def _pull(self, documents: list[Document]) -> None:
