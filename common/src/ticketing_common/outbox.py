@@ -9,6 +9,10 @@ Two forms, one relay loop:
 A crash between commit and publish loses nothing: the relay finds unsent events
 on its next pass (and at start-up); a re-sent event keeps its id, so the stream's
 duplicate window and the consumers' processed-event records make it harmless.
+
+Under load a pass is followed by a short wait (`Relay.linger_seconds`) before the next:
+the events written meanwhile go out in one pass, one read and one delete or update for
+many, instead of a pass for every few. An event after a quiet spell goes out at once.
 """
 
 from __future__ import annotations
@@ -62,6 +66,11 @@ class Outbox:
 
 
 class Relay(ABC):
+    # After a pass that sent something, wait this long before the next (module doc). In a
+    # 10-buyer sale passes of about four events each became passes of about ten:
+    # `make bench-compare LOOP=10`.
+    linger_seconds = 0.05
+
     def __init__(self, publisher: Publisher, poll_seconds: float = 1.0) -> None:
         self.publisher = publisher
         self.poll_seconds = poll_seconds
@@ -97,6 +106,8 @@ class Relay(ABC):
                 relay = type(self).__name__
                 log.info("outbox relay stopped", extra={"relay": relay, "flushed": flushed})
                 return
+            if published:
+                await asyncio.sleep(self.linger_seconds)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
             self._wakeup.clear()

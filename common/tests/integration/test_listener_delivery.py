@@ -1,13 +1,16 @@
-"""The listener base on real NATS and Mongo: ack, retry with back-off, terminate, de-dup."""
+"""The listener base on real NATS and Mongo: ack, retry with back-off, terminate, de-dup,
+linger after a batch that did not fill."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 import pytest
 from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -162,5 +165,51 @@ async def test_a_batch_without_failures_handles_each_event_once(
         await _wait_for(settled)
         assert await db["seen"].count_documents({"count": 1}) == 8
         assert listener.attempts == 8  # each event handled once: no fallback happened
+    finally:
+        await listener.stop()
+
+
+class TimedBatches(CountingListener):
+    """Notes when each batch starts and ends; its first event takes a while to handle."""
+
+    linger_seconds: ClassVar[float] = 0.5
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.batches: list[tuple[int, float, float]] = []  # size, started, ended
+        self.handling_first = asyncio.Event()
+
+    async def handle(self, event: UserCreated, session: AsyncClientSession | None) -> None:
+        if event.user_id == "d0":
+            self.handling_first.set()
+            await asyncio.sleep(0.2)
+        await super().handle(event, session)
+
+    async def process_batch(self, messages: list[Msg]) -> None:
+        started = time.monotonic()
+        await super().process_batch(messages)
+        self.batches.append((len(messages), started, time.monotonic()))
+
+
+async def test_after_a_batch_that_did_not_fill_the_next_fetch_lingers(
+    clean_stream: NatsClient, db: Database
+) -> None:
+    js = clean_stream.jetstream()
+    listener = TimedBatches("svc", js, db)
+    await listener.start()
+    try:
+        await Publisher(js).publish(UserCreated(user_id="d0", email="d0@example.com"))
+        await asyncio.wait_for(listener.handling_first.wait(), 10)
+        # Waiting already when the first batch ends: without the linger, fetched at once.
+        await Publisher(js).publish(UserCreated(user_id="d1", email="d1@example.com"))
+
+        async def settled() -> bool:
+            return await _consumer_idle(clean_stream, listener.durable)
+
+        await _wait_for(settled)
+        assert await db["seen"].count_documents({"count": 1}) == 2
+        (first, _, first_ended), (second, second_started, _) = listener.batches
+        assert (first, second) == (1, 1)
+        assert second_started - first_ended >= 0.4
     finally:
         await listener.stop()

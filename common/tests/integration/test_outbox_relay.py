@@ -1,8 +1,12 @@
-"""Outbox against the real Mongo and NATS: a publish that fails after commit is not lost."""
+"""Outbox against the real Mongo and NATS: a publish that fails after commit is not lost;
+a relay lingers after a pass that sent events."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from typing import Any
 
 import pytest
 from nats.aio.client import Client as NatsClient
@@ -12,7 +16,7 @@ from ticketing_common.embedded_outbox import EmbeddedOutboxRelay
 from ticketing_common.events import STREAM_NAME, UserCreated
 from ticketing_common.messaging import Publisher, connect_nats
 from ticketing_common.mongo import MongoClient, in_transaction
-from ticketing_common.outbox import Outbox, OutboxRelay, pending_events_update
+from ticketing_common.outbox import Outbox, OutboxRelay, outbox_entry, pending_events_update
 from ticketing_common.testing.endpoints import Endpoints
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -129,3 +133,48 @@ async def test_embedded_relay_reads_named_documents_and_sweeps_for_the_rest(
     assert await sweeping.publish_pending() == 1
     delivered = await _stream_messages(clean_stream, "user.created")
     assert [m["id"] for m in delivered] == [named.id, unnamed.id]
+
+
+class TimedRelay(EmbeddedOutboxRelay):
+    """Notes when each pass that sent something starts and ends."""
+
+    linger_seconds = 0.5
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.passes: list[tuple[int, float, float]] = []  # sent, started, ended
+        self.sent_once = asyncio.Event()
+
+    async def publish_pending(self) -> int:
+        started = time.monotonic()
+        sent = await super().publish_pending()
+        if sent:
+            self.passes.append((sent, started, time.monotonic()))
+            self.sent_once.set()
+        return sent
+
+
+async def test_after_a_pass_that_sent_events_the_next_pass_lingers(
+    mongo_client: MongoClient, clean_stream: NatsClient, database_name: str
+) -> None:
+    orders = mongo_client[database_name]["orders"]
+    relay = TimedRelay(orders, Publisher(clean_stream.jetstream()), sweep_seconds=3600)
+    first = UserCreated(user_id="u7", email="first@example.com")
+    second = UserCreated(user_id="u8", email="second@example.com")
+    await orders.insert_one({"_id": "o-first", "pendingEvents": [outbox_entry(first)]})
+    relay.start()
+    try:
+        await asyncio.wait_for(relay.sent_once.wait(), 10)  # the start-up sweep sends it
+        # Written and named right after that pass: without the linger, sent at once.
+        await orders.insert_one({"_id": "o-second", "pendingEvents": [outbox_entry(second)]})
+        relay.wake("o-second")
+        async with asyncio.timeout(10):
+            while len(relay.passes) < 2:
+                await asyncio.sleep(0.05)
+    finally:
+        await relay.stop()
+    (sent, _, first_ended), (sent_next, next_started, _) = relay.passes
+    assert (sent, sent_next) == (1, 1)
+    assert next_started - first_ended >= 0.4
+    delivered = await _stream_messages(clean_stream, "user.created")
+    assert [m["id"] for m in delivered] == [first.id, second.id]
