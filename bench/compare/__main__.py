@@ -4,7 +4,8 @@ This machine's speed drifts by a third over minutes (the load generator's own CP
 request with it), so figures of two `make bench` runs taken apart say little about a
 change. Here the working tree's code and BASE's take turns, one fresh-stack sale each
 (`one_sale.py`, 50 buyers and 5 readers, or `LOOP` buyers), `ROUNDS` times; the medians
-of each side go to bench/RESULTS.md under `flash_sale_compare`, with every run's figures.
+of each side go to bench/RESULTS.md under `flash_sale_compare` (`flash_sale_compare_10`
+for `LOOP=10`), with every run's figures.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _figures(sale: dict[str, Any]) -> dict[str, float]:
         "orders_ms_per_request": parts["orders"],
         "gateway_ms_per_request": parts["gateway"],
         "load_generator_ms_per_request": cpu["load generator_ms_per_request"],
+        "db_ops_per_hold": sale["db_ops_per_hold"]["total"],
         "oversold": sale["sold_out_check"]["oversold"],
     }
 
@@ -84,7 +86,8 @@ def main() -> None:
     for name, (_, runs) in sides.items():
         rows |= {f"{name}, run {i}": run for i, run in enumerate(runs, 1)}
     section = {"rows": rows, "base": base, "buyers": loop, "rounds": rounds, "method": METHOD}
-    written = write_results({"machine": machine(), "flash_sale_compare": section}, lambda _: True)
+    name = "flash_sale_compare" + ("" if loop == 50 else f"_{loop}")
+    written = write_results({"machine": machine(), name: section}, lambda _: True)
     print(f"figures written to {written}")
 
 
