@@ -40,6 +40,7 @@ def _figures(sale: dict[str, Any]) -> dict[str, float]:
         "server_cpu_ms_per_hold_request": cpu["server_cpu_ms_per_hold_request"],
         "mongo_ms_per_request": parts["mongo"],
         "orders_ms_per_request": parts["orders"],
+        "orders_reads_ms_per_request": parts.get("orders-reads", 0.0),
         "gateway_ms_per_request": parts["gateway"],
         "load_generator_ms_per_request": cpu["load generator_ms_per_request"],
         "db_ops_per_hold": sale["db_ops_per_hold"]["total"],

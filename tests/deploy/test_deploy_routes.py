@@ -13,6 +13,10 @@ from deploy_manifests import INFRA, PROFILES, Doc, compose, named, of_kind, tool
 
 CADDYFILE = INFRA / "Caddyfile"
 UPSTREAMS = ("AUTH", "TICKETS", "ORDERS", "PAYMENTS", "NOTIFICATIONS", "CLIENT")
+# Upstreams named for what they serve, and the service that serves it: the seat map is
+# orders' (a process of its own in `make dev`, the orders service in compose and
+# Kubernetes).
+ROLES = {"AVAILABILITY": "orders"}
 
 
 def caddy_routes() -> dict[str, str]:
@@ -24,7 +28,7 @@ def caddy_routes() -> dict[str, str]:
     for matcher, upstream in handlers:
         paths = matchers[matcher.strip()[1:]].split() if matcher else ["/"]
         for path in paths:
-            routes[path.removesuffix("/*")] = upstream.lower()
+            routes[path.removesuffix("/*")] = ROLES.get(upstream, upstream.lower())
     return routes
 
 
@@ -59,11 +63,11 @@ def ingress_paths(ingress: Doc) -> list[Doc]:
 
 
 def upstream_env(env: dict[str, str]) -> dict[str, str]:
-    return {name: env[f"{name}_UPSTREAM"].split(":")[0] for name in UPSTREAMS}
+    return {name: env[f"{name}_UPSTREAM"].split(":")[0] for name in (*UPSTREAMS, *ROLES)}
 
 
 def test_compose_and_kubernetes_point_the_gateway_at_each_service() -> None:
-    wanted = {name: name.lower() for name in UPSTREAMS}
+    wanted = {name: name.lower() for name in UPSTREAMS} | ROLES
     assert upstream_env(compose()["services"]["gateway"]["environment"]) == wanted
     for profile in PROFILES:
         (container,) = named(profile, "Deployment", "gateway")["spec"]["template"]["spec"][
@@ -78,7 +82,7 @@ def test_compose_and_kubernetes_point_the_gateway_at_each_service() -> None:
 def test_caddy_validates_the_route_table(replicas: int) -> None:
     env = {
         f"{name}_UPSTREAM": " ".join(f"127.0.0.1:{3000 + 100 * r}" for r in range(replicas))
-        for name in UPSTREAMS
+        for name in (*UPSTREAMS, *ROLES)
     }
     result = subprocess.run(
         [tool("caddy"), "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],

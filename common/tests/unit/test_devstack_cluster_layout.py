@@ -24,7 +24,8 @@ def _services(parts: list[Part]) -> list[Part]:
 def test_cluster_ports_are_distinct_and_clear_of_the_single_node_defaults(replicas: int) -> None:
     defaults = StackSettings()
     single = {defaults.gateway_port, defaults.mongo_port, defaults.nats_port, defaults.stripe_port}
-    single |= {defaults.smtp_port} | {defaults.service_port(service) for service in SERVICES}
+    single |= {defaults.smtp_port, defaults.orders_reads_port}
+    single |= {defaults.service_port(service) for service in SERVICES}
     ports = cluster_ports(defaults.cluster_port_base, replicas)
     assert len(ports) == len(set(ports)) == 4 + 9 + len(SERVICES) * replicas
     assert not single & set(ports)
@@ -55,6 +56,26 @@ def test_the_cluster_runs_every_service_twice_on_the_replicated_stream(tmp_path:
         assert part.env["NATS_STREAM_REPLICAS"] == "3"
     gateway = parts[-1]
     assert gateway.env["ORDERS_UPSTREAM"] == "127.0.0.1:30103 127.0.0.1:30203"
+    # The seat map is read from every orders replica, as the rest of orders' routes.
+    assert gateway.env["AVAILABILITY_UPSTREAM"] == gateway.env["ORDERS_UPSTREAM"]
+
+
+def test_the_single_node_stack_reads_the_seat_map_from_a_second_orders_process(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    parts = build_parts(settings)
+    orders, reads = (
+        next(p for p in parts if p.name == name) for name in ("orders", "orders-reads")
+    )
+    assert reads.command == [
+        str(settings.orders_reads_port) if arg == str(settings.orders_port) else arg
+        for arg in orders.command
+    ]
+    assert reads.env == orders.env
+    gateway = parts[-1]
+    assert gateway.env["ORDERS_UPSTREAM"] == f"127.0.0.1:{settings.orders_port}"
+    assert gateway.env["AVAILABILITY_UPSTREAM"] == f"127.0.0.1:{settings.orders_reads_port}"
 
 
 def test_every_service_process_has_a_bounded_graceful_shutdown(tmp_path: Path) -> None:

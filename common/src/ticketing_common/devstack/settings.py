@@ -27,6 +27,8 @@ class StackSettings(BaseSettings):
     expiration_port: int = 3004
     payments_port: int = 3005
     notifications_port: int = 3006
+    # A second orders process the gateway sends the seat-map reads to (parts.reads_part).
+    orders_reads_port: int = 3007
     # The dev mailbox (an SMTP server) the notifications service sends to.
     smtp_port: int = 2525
     log_level: str = "INFO"
