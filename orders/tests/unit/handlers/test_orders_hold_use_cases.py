@@ -216,6 +216,18 @@ async def test_the_units_claimed_for_a_hold_over_the_cap_are_given_back() -> Non
         await hold_general(uow, "third", "e1", {"ga": 1}, NOW)
 
 
+async def test_the_seats_claimed_for_a_hold_over_the_cap_are_given_back() -> None:
+    uow = FakeUnit(buyer_cap_factor=1)
+    uow.add_event(NOW, seated_type("std", max_per_order=2))
+    uow.add_seats("e1", "std", "A", 4)
+    await hold_seats(uow, "hoarder", "e1", ["A-0", "A-1"], NOW)
+    with pytest.raises(HoldCapReached):  # read while were claimed
+        await hold_seats(uow, "hoarder", "e1", ["A-2", "A-3"], NOW)
+
+    await hold_seats(uow, "other", "e1", ["A-2", "A-3"], NOW)  # given back: free again
+    assert sorted(uow.orders.recorded) == sorted(uow.orders.stored)  # two orders, no more
+
+
 async def test_a_hold_records_its_order_created_and_a_refused_one_leaves_nothing() -> None:
     uow = FakeUnit(buyer_cap_factor=1)
     uow.add_event(NOW, general_type("ga", quantity=4, max_per_order=2))
