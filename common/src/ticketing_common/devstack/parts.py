@@ -65,11 +65,9 @@ def data_dir(settings: StackSettings) -> Path:
 def mongo_part(settings: StackSettings, port_setting: str = "MONGO_PORT") -> Part:
     store = ":memory:" if settings.in_memory else str(data_dir(settings) / "mongo")
     command = [binary("secantusd-py"), "--host", settings.host, "--port", str(settings.mongo_port)]
-    # Standalone: no replica-set advertisement, so no oplog. No service opens a change
-    # stream, and the oplog cost SecantusDB a BSON encode and a write per changed document
-    # plus its pruning: a fifth of its CPU in a 10-buyer sale (2.8 -> 2.2 ms a request,
-    # ~150 -> ~180 holds/s in quick runs of the flash-sale benchmark). Transactions work
-    # the same on a standalone.
+    # Standalone (no replica-set advertisement, so no oplog): no service opens a change
+    # stream, and the oplog's encode, write and pruning per changed document were a fifth
+    # of SecantusDB's CPU in a 10-buyer sale (2.8 -> 2.2 ms a request). Transactions still work.
     command += ["--storage-path", store, "--log-level", "WARNING", "--standalone"]
     if not settings.in_memory:
         # Acknowledged means on disk: without an fsync per commit, `make chaos` lost
@@ -163,8 +161,7 @@ def service_part(
 def gateway_part(
     settings: StackSettings, upstreams: dict[str, list[int]], port_setting: str = "GATEWAY_PORT"
 ) -> Part:
-    """Caddy with `infra/Caddyfile`; each service's ports become its list of upstreams.
-    The seat-map reads (`availability`) go to orders' own unless given ports of their own."""
+    """Caddy with `infra/Caddyfile`; its upstreams: each service's ports, and the seat map's."""
     upstreams = {"availability": upstreams.get("orders", []), **upstreams}
     env = {
         f"{service.upper()}_UPSTREAM": " ".join(f"{settings.host}:{port}" for port in ports)
@@ -182,12 +179,8 @@ def gateway_part(
 
 
 def reads_part(settings: StackSettings, env: dict[str, str]) -> list[Part]:
-    """A second orders process, which the gateway sends only the seat-map reads to
-    (`GET /api/availability/...` and its live stream). A replica like any other (it
-    takes its share of the events and keeps its snapshot current from the deltas the
-    holds publish, orders/availability/projection.py), it answers reads from memory
-    while the first takes the holds: in a 50-buyer sale the reads no longer queue behind
-    the holds in one event loop (p99 ~45 -> ~30 ms in A/B runs; bench/RESULTS.md)."""
+    """A second orders process the gateway sends only the seat-map reads to: a replica kept
+    current by the holds' deltas, so reads do not queue behind holds (README)."""
     if "orders" not in installed_services():
         return []
     port = settings.orders_reads_port
@@ -203,8 +196,5 @@ def application_parts(settings: StackSettings) -> list[Part]:
     ]
     reads = reads_part(settings, env)
     upstreams = {s: [settings.service_port(s)] for s in SERVICES}
-    parts += reads
-    if reads:
-        upstreams["availability"] = [reads[0].port]
-    parts.append(gateway_part(settings, upstreams))
-    return parts
+    upstreams |= {"availability": [part.port for part in reads]} if reads else {}
+    return [*parts, *reads, gateway_part(settings, upstreams)]

@@ -6,10 +6,9 @@ that fails validation so it is not redelivered forever. With `idempotent = True`
 (the default) the processed-event record is written in the same transaction as
 the handler's effect, so a redelivery after a crash applies nothing twice.
 
-A fetched batch is applied at once (one read and one write of records, one commit).
-After a batch that did not fill, the next fetch waits `linger_seconds`: under load the
-events that arrive meanwhile make one batch instead of several small ones, and an event
-after a quiet spell is fetched at once.
+A fetched batch is applied at once (one read and one write of records, one commit); after
+one that did not fill, the next fetch waits `linger_seconds`, so under load the events of
+that moment make one batch (an event after a quiet spell is fetched at once).
 """
 
 from __future__ import annotations
@@ -33,20 +32,12 @@ from ticketing_common.events import STREAM_NAME, Event
 from ticketing_common.failpoints import crash_here
 from ticketing_common.logs import event_context
 from ticketing_common.messaging.processed import record_new_events
+from ticketing_common.messaging.redelivery import RetryLater, redelivery_delay
 from ticketing_common.mongo import Document, in_transaction
 from ticketing_common.tasks import stop_task
 
 E = TypeVar("E", bound=Event)
 log = logging.getLogger(__name__)
-
-
-class RetryLater(Exception):
-    """Raised by a handler whose event came too early (e.g. a version gap); retried later."""
-
-
-def redelivery_delay(attempt: int) -> float:
-    """Back-off before redelivery: 0.5 s doubling per attempt, capped at 30 s."""
-    return float(min(30.0, 0.5 * 2 ** max(0, attempt - 1)))
 
 
 class Listener(ABC, Generic[E]):
@@ -55,8 +46,7 @@ class Listener(ABC, Generic[E]):
     batch_size: ClassVar[int] = 16
     # How long the broker waits for an ack before it redelivers (a crashed consumer's work).
     ack_wait_seconds: ClassVar[float] = 30
-    # See the module doc. In a 10-buyer sale the catalog's and payments' batches of about
-    # four events became about ten, and their CPU a hold fell by 40 %.
+    # See the module doc: in a 10-buyer sale, batches of about four became about ten.
     linger_seconds: ClassVar[float] = 0.05
 
     def __init__(self, service: str, js: JetStreamContext, db: AsyncDatabase[Document]) -> None:
