@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from datetime import datetime
 
@@ -67,23 +66,21 @@ async def hold_seats(
     order = event.order_for(user_id, lines, window, now, voucher.ref if voucher else None)
     units = [seat_unit_id(event_id, s) for s in wanted]
     # The buyer's holdings are read while the seats are claimed: one round trip less.
-    holdings = asyncio.ensure_future(uow.orders.units_held(user_id, event.id, now))
+    claimed, held = await asyncio.gather(
+        uow.inventory.hold_units(units, order.id, window.expires_at, now),
+        uow.orders.units_held(user_id, event.id, now),
+    )
+    if not claimed:
+        if live is None:
+            free = await uow.inventory.count_free_units(units, now)
+        else:  # for the message only: the live view, not another read
+            free = sum(seat_state(live[s], now) == "available" for s in wanted)
+        raise NotEnoughTickets(len(units), free, "seats")
     try:
-        if not await uow.inventory.hold_units(units, order.id, window.expires_at, now):
-            if live is None:
-                free = await uow.inventory.count_free_units(units, now)
-            else:  # for the message only: the live view, not another read
-                free = sum(seat_state(live[s], now) == "available" for s in wanted)
-            raise NotEnoughTickets(len(units), free, "seats")
-        try:
-            event.check_buyer_cap(await holdings, len(lines), uow.buyer_cap_factor)
-        except HoldCapReached:
-            await uow.inventory.release_units(units, order.id)
-            raise
-    finally:
-        holdings.cancel()
-        with contextlib.suppress(BaseException):
-            await holdings
+        event.check_buyer_cap(held, len(lines), uow.buyer_cap_factor)
+    except HoldCapReached:
+        await uow.inventory.release_units(units, order.id)
+        raise
     return await record_hold(uow, order, window, voucher)
 
 
