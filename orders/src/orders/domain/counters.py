@@ -39,16 +39,21 @@ def counter_free(doc: Mapping[str, Any], now: datetime) -> tuple[int, int]:
 class TypeRoom:
     """What a type's shards have free at a moment, and the earliest moment one of their
     live entries can come free by itself (its expiry): until then only a write (a
-    release, a bigger quantity) can give a unit back."""
+    release, a bigger quantity) can give a unit back. `holders`: the orders whose live
+    entries it counts."""
 
     free: dict[str, int]
     next_free_at: datetime | None
+    holders: frozenset[str] = frozenset()
 
 
 def type_room(shards: Sequence[Mapping[str, Any]], now: datetime) -> TypeRoom:
     """The room of a type's shard documents at `now`."""
     free = {doc["_id"]: max(0, counter_free(doc, now)[1]) for doc in shards}
-    return TypeRoom(free, next_expiry(shards, now))
+    holders = frozenset(
+        h["orderId"] for doc in shards for h in doc.get("holds", []) if entry_is_live(h, now)
+    )
+    return TypeRoom(free, next_expiry(shards, now), holders)
 
 
 def next_expiry(docs: Iterable[Mapping[str, Any]], now: datetime) -> datetime | None:

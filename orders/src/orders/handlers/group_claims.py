@@ -1,25 +1,21 @@
 """General-admission claims in groups: the holds of one ticket type that arrive while
 that type's previous claim is in flight go out together (group commit).
 
-A group is first one guarded write, all or none (`claim_all`), on a shard heard of here
-to have room for the whole group, the one with the least (best fit): its result says it
-took them, with nothing to read back, so a sale's group costs one round trip, and as the
-shards fill one by one the last units lie whole on a few, where a group still fits. A
-group no shard was heard to have room for (a type not yet read here, the last units), or
-that its shard could not take whole, goes to the shards the database says have room:
-one read, then on each, all together, one all-or-none write of the claims the read gave
-it — or, if the shard changed since, a write that takes them in arrival order while
-there is room (`claim_many`): no unit is ever given twice and the first to come is
-served first. A claim no single shard can hold takes the split path of
-`ga_claims` on its own. Refusals are decided by what the database reported in those same
-round trips: a type is refused only when the live holds prove there is no room. After a
-sold-out answer, the next group starts with the read instead of a write, so refusing
-costs a read, not a write.
+A group is first one guarded write, all or none (`claim_all`), on the shard heard of
+here to have the least room that still fits it (best fit): one round trip, nothing to
+read back, and as the shards fill one by one the last units lie whole on a few. A group
+no shard was heard to fit (a type not yet read here, the last units), or that its shard
+could not take whole, reads the type's shards, then writes each shard the read gave
+claims to at once: all or none, or, if the shard changed since, in arrival order while
+there is room (`claim_many`). No unit is given twice; the first to come is served first;
+a claim no single shard can hold is split (`ga_claims`) on its own. After a sold-out
+answer, the next group reads before it writes: refusing costs a read, not a write.
 
-That read is also a proof that lasts (handlers/sold_out_proofs.py): until a unit can
-come free, the type's holds are refused at once, with no round trip and no group to wait
-for. So a flash sale's thousands of refusals cost a few reads a second; a unit given
-back is offered again as soon as its release is announced.
+That read, less what was taken here since, bounds the type's room for a while
+(handlers/room_bounds.py): a claim that comes after enough others to take what is left
+is refused at once, with no round trip and no group to wait for — so a sale's thousands
+of refusals cost a few reads a second; a unit given back is offered again as soon as its
+release is announced.
 """
 
 from __future__ import annotations
@@ -37,7 +33,7 @@ from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids, spread_claims
 from orders.handlers.ga_claims import claim_units
 from orders.handlers.inventory_ports import CounterInventory
-from orders.handlers.sold_out_proofs import SoldOutProofs
+from orders.handlers.room_bounds import LOW_WATER, RoomBounds
 from ticketing_common.batching import Coalescer
 
 # How long a "sold out" answer makes the next group read before it writes.
@@ -67,15 +63,14 @@ class GroupClaims:
         self._clock = clock
         self._lines: dict[tuple[str, str], Coalescer[ClaimRequest, Outcome]] = {}
         self._sold_out_at: dict[tuple[str, str], float] = {}
-        self._proofs = SoldOutProofs(counters, clock)
-        # Free units of each shard as last read or written here: where a group of claims
-        # goes first. A hint only (other replicas, releases, expiries change it): the
-        # write's guard decides, and a group the hint misleads reads the type's shards.
+        self._bounds = RoomBounds(counters, clock)
+        # Free units of each shard as last read or written here: where a group goes first.
+        # A hint only: the write's guard decides; a group the hint misleads reads.
         self._free_heard: dict[str, int] = {}
 
     def released(self, event_id: str) -> None:
         """Units of the event may have come free (a release, a changed definition)."""
-        self._proofs.released(event_id)
+        self._bounds.released(event_id)
 
     async def claim(
         self,
@@ -88,20 +83,25 @@ class GroupClaims:
     ) -> Outcome:
         """Hold `n` units of the type for the order → None, or the units left if it can't."""
         key = (event_id, ticket_type.id)
-        if self._proofs.holds(key, now):
-            return 0  # no group to wait for: two turns of a busy loop (a sale's 409s)
+        shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
+        heard = sum(self._free_heard.get(shard, LOW_WATER) for shard in shards)
+        if (refused := self._bounds.admit(key, order_id, n, now, heard)) is not None:
+            return refused  # no group to wait for: two turns of a busy loop (a sale's 409s)
         line = self._lines.get(key)
         if line is None:
             line = Coalescer(partial(self._claim_group, event_id, ticket_type), self._max_group)
             self._lines[key] = line
-        return await line.submit(ClaimRequest(HoldEntry(order_id, n, expires_at, now), now))
+        try:
+            return await line.submit(ClaimRequest(HoldEntry(order_id, n, expires_at, now), now))
+        finally:
+            self._bounds.settled(key, [order_id])
 
     async def _claim_group(
         self, event_id: str, ticket_type: TicketType, group: list[ClaimRequest]
     ) -> list[Outcome]:
         key = (event_id, ticket_type.id)
         now = max(request.now for request in group)
-        if self._proofs.holds(key, now):
+        if self._bounds.sold_out(key, now):
             return [0] * len(group)
         waiting = [request.entry for request in group]
         taken: set[str] = set()
@@ -110,6 +110,7 @@ class GroupClaims:
             first = self._roomy_shard(event_id, ticket_type, units)
             if first is not None and await self._counters.claim_all(first, waiting, now):
                 self._free_heard[first] -= units
+                self._bounds.took(key, first, waiting)
                 taken, waiting = {entry.order_id for entry in waiting}, []
         # The units the type has left: known once a group read its shards.
         left: int | None = None
@@ -140,11 +141,10 @@ class GroupClaims:
         now: datetime,
     ) -> int:
         """Give the waiting claims out to the shards with room (`spread_claims`: the
-        roomiest filled first) and write those shards at once → units left. No room left,
-        as read or as these writes left it, is a proof (the sold-out groups queued behind
-        this one need no read of their own). One at a time, a sale's last units, a few on
-        each of many shards, took a write and a read each in turn: holds waited 0.4 s."""
-        started = self._proofs.read_starts(event_id)
+        roomiest filled first) and write those shards at once → units left. The room as
+        these writes left it is a bound (the groups queued behind need no read of their
+        own); one at a time, a sale's last units took a write and a read each in turn."""
+        started = self._bounds.read_starts(event_id)
         room = await self._counters.room_of_type(event_id, ticket_type.id, now)
         free = dict(room.free)
         self._free_heard.update(free)
@@ -159,8 +159,9 @@ class GroupClaims:
             taken |= result.taken
             free[shard] = self._free_heard[shard] = result.free
         expiries = [e.expires_at for e in waiting if e.order_id in taken]
-        left_room = TypeRoom(free, min(filter(None, [room.next_free_at, *expiries]), default=None))
-        self._proofs.record((event_id, ticket_type.id), started, left_room)
+        next_free_at = min(filter(None, [room.next_free_at, *expiries]), default=None)
+        left_room = TypeRoom(free, next_free_at, room.holders | taken)
+        self._bounds.record((event_id, ticket_type.id), started, left_room)
         return sum(free.values())
 
     async def _claim_planned(

@@ -25,7 +25,7 @@ from orders.domain.order import Order
 from orders.domain.order_parts import Line
 from orders.domain.units import ga_type_ids, listing_unit_id
 from orders.domain.vouchers import Voucher
-from orders.handlers.order_changes import announce_order_change, release_inventory
+from orders.handlers.order_changes import announce_order_change, give_back, release_inventory
 from orders.handlers.ports import OrdersUnit
 from orders.handlers.vouchers_redemption import priced, redeem_voucher, unlocked_by, voucher_for
 from orders.handlers.waitlist import keep_line_first
@@ -151,7 +151,7 @@ async def _admit(
         try:
             event.check_buyer_cap(held, wanted, uow.buyer_cap_factor)
         except HoldCapReached:
-            await uow.counters.release(event.id, ga_type_ids(order), order.id)
+            await give_back(uow, event.id, ga_type_ids(order), order.id)
             raise
         await recording
     except BaseException:
@@ -181,5 +181,5 @@ async def claim_lines(uow: OrdersUnit, event: EventInfo, order: Order, lines: li
         if available is not None:
             if number:
                 taken = [done.ticket_type_id for done in lines[:number]]
-                await uow.counters.release(event.id, taken, order.id)
+                await give_back(uow, event.id, taken, order.id)
             raise NotEnoughTickets(line.quantity, available, "items")

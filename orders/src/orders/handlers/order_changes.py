@@ -18,12 +18,19 @@ async def announce_order_change(uow: OrdersUnit, order: Order, *, created: bool 
         await uow.availability.changed(order.event_id, order_delta(order))
 
 
+async def give_back(uow: OrdersUnit, event_id: str, type_ids: list[str], order_id: str) -> None:
+    """Release the order's general-admission claims of these types; the claims here hear
+    of it at once (a room bound that counted them holds no more)."""
+    await uow.counters.release(event_id, type_ids, order_id)
+    uow.group_claims.released(event_id)
+
+
 async def release_inventory(uow: OrdersUnit, order: Order) -> None:
     """Give back whatever the order holds, its voucher's redemption included; idempotent,
     so safe on every retry."""
     if units := unit_ids(order):
         await uow.inventory.release_units(units, order.id)
     if order.event_id is not None and (types := ga_type_ids(order)):
-        await uow.counters.release(order.event_id, types, order.id)
+        await give_back(uow, order.event_id, types, order.id)
     if order.voucher is not None:
         await uow.vouchers.give_back(order.voucher.id, [order.id])

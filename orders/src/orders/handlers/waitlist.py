@@ -73,7 +73,6 @@ async def keep_line_first(uow: OrdersUnit, order: Order, now: datetime) -> None:
     if not lines:
         return
     await release_inventory(uow, order)
-    uow.group_claims.released(order.event_id)
     await offer_freed_units(uow, order.event_id, lines, now)
     raise WaitingListFirst()
 

@@ -12,7 +12,7 @@ from orders.domain.counters import HoldEntry, counter_free, take_in_order
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids
 from orders.handlers.group_claims import GroupClaims, Outcome
-from orders.handlers.sold_out_proofs import PROOF_SECONDS
+from orders.handlers.room_bounds import BOUND_SECONDS
 
 EXPIRES = NOW + timedelta(minutes=15)
 SHARD_A, SHARD_B = shard_ids("e1", "ga", 2)
@@ -271,7 +271,7 @@ async def test_a_proven_sold_out_type_refuses_without_a_round_trip_for_a_while()
 
     assert refusals == [0] * 20
     assert counters.calls == []
-    clock.now += PROOF_SECONDS  # a lost release notification is repaired: ask again
+    clock.now += BOUND_SECONDS  # a lost release notification is repaired: ask again
     assert await groups.claim("e1", ticket_type, "later", 1, EXPIRES, NOW) == 0
     assert "read" in counters.calls
 
@@ -297,7 +297,7 @@ async def test_the_proof_ends_when_the_first_hold_expires() -> None:
 async def test_a_proof_past_half_its_time_is_read_again_while_it_still_answers() -> None:
     counters, groups, clock = await _sold_out()
     ticket_type = general_type(quantity=2)
-    clock.now += PROOF_SECONDS * 0.6
+    clock.now += BOUND_SECONDS * 0.6
 
     assert await groups.claim("e1", ticket_type, "late-1", 1, EXPIRES, NOW) == 0
     assert counters.calls == []  # answered by the proof; its read goes on behind
@@ -305,7 +305,7 @@ async def test_a_proof_past_half_its_time_is_read_again_while_it_still_answers()
     assert counters.calls == ["read"]
 
     # Past the first proof's time: the renewed one answers, with no read in the way.
-    clock.now += PROOF_SECONDS * 0.6
+    clock.now += BOUND_SECONDS * 0.6
     assert await groups.claim("e1", ticket_type, "late-2", 1, EXPIRES, NOW) == 0
     assert counters.calls == ["read"]
 
@@ -314,7 +314,7 @@ async def test_a_renewal_that_finds_room_ends_the_proof() -> None:
     counters, groups, clock = await _sold_out()
     ticket_type = general_type(quantity=2)
     await counters.release("e1", ["ga"], "o0")  # unheard of here (a lost notification)
-    clock.now += PROOF_SECONDS * 0.6
+    clock.now += BOUND_SECONDS * 0.6
     assert await groups.claim("e1", ticket_type, "late", 1, EXPIRES, NOW) == 0
     await asyncio.sleep(0)
 
