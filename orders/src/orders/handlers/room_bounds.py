@@ -102,12 +102,13 @@ class RoomBounds:
         """A claim comes (`heard`: the units last heard free here) → None: it goes ahead;
         or the units left for it, fewer than `n`: it is refused."""
         bound, ahead = self._valid(key, now), self._ahead.setdefault(key, {})
+        contended = bool(ahead) and heard < LOW_WATER  # claims contend for the last units
         if bound is None:
-            if heard < LOW_WATER and ahead:  # only while claims contend for the last units
+            if contended:
                 self._read_behind(key, now)
         else:
             left = bound.left(ahead.values())
-            if self._clock() > bound.until - BOUND_SECONDS / 2 and (ahead or not left):
+            if self._clock() > bound.until - BOUND_SECONDS / 2 and (contended or not left):
                 self._read_behind(key, now)
             if n > left:
                 return left
