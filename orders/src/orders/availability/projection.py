@@ -64,7 +64,7 @@ class AvailabilityProjection:
         self.feeds = AvailabilityFeeds(self)
         # Told of every changed event definition (e.g. the hold path's event cache), and
         # of every change that may free units: a release or a changed definition (e.g.
-        # the group claims' sold-out proofs).
+        # the group claims' room bounds).
         self.definition_listeners: list[Callable[[str], None]] = []
         self.release_listeners: list[Callable[[str], None]] = []
 

@@ -110,5 +110,5 @@ class ClaimGroups(Protocol):
         ...
 
     def released(self, event_id: str) -> None:
-        """Units of the event may have come free: a sold-out proof no longer holds."""
+        """Units of the event may have come free: a room bound read before no longer holds."""
         ...

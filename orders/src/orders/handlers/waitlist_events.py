@@ -36,7 +36,7 @@ async def orders_ended(uow: OrdersUnit, events: list[OrderCancelled], now: datet
     for event_id, type_id in waiting:
         by_event.setdefault(event_id, []).append(type_id)
     for event_id, type_ids in by_event.items():
-        uow.group_claims.released(event_id)  # a sold-out proof read before it holds no more
+        uow.group_claims.released(event_id)  # a room bound read before it holds no more
         await offer_freed_units(uow, event_id, type_ids, now)
 
 
