@@ -43,6 +43,20 @@ async def offered(helpers: Any, client: httpx.AsyncClient, event_id: str) -> dic
     return found
 
 
+async def order_of(helpers: Any, client: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
+    """The offer's order (waits for it: the entry is marked offered just before the
+    order is recorded, so that another replica cannot offer it too)."""
+    found: dict[str, Any] = {}
+
+    async def recorded() -> bool:
+        response = await client.get(f"/api/orders/{order_id}")
+        found.update(response.json() if response.status_code == 200 else {})
+        return response.status_code == 200
+
+    await helpers.wait_until(recorded)
+    return found
+
+
 async def test_join_rules_over_http(
     orders_url: str, catalog: Any, users: Any, helpers: Any
 ) -> None:
@@ -83,7 +97,7 @@ async def test_first_in_line_is_offered_first_and_a_lapse_passes_to_the_next(
             await catalog.publisher.publish(ExpirationComplete(order_id=held["id"]))
 
             offer = await offered(helpers, first, event.event_id)
-            order = (await first.get(f"/api/orders/{offer['orderId']}")).json()
+            order = await order_of(helpers, first, offer["orderId"])
             assert (order["status"], order["items"][0]["quantity"]) == ("created", 1)
             waiting = await entry_of(second, event.event_id)
             assert (waiting["status"], waiting["position"]) == ("waiting", 1)
