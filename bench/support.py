@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.probes import speed
 from ticketing_common.devstack import StackSettings, Supervisor
 from ticketing_common.devstack.parts import infrastructure_parts
 from ticketing_common.testing.http import free_port
@@ -120,6 +121,7 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        **speed(),
     }
 
 
