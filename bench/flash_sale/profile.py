@@ -33,7 +33,7 @@ def _spy() -> str:
     return str(Path(sys.executable).with_name("py-spy"))
 
 
-def summarize(raw: str) -> dict[str, Any]:
+def summarize(raw: str, top: int = TOP) -> dict[str, Any]:
     """py-spy's raw output (`frame;frame;... count` lines) → the top functions."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
@@ -47,13 +47,13 @@ def summarize(raw: str) -> dict[str, Any]:
         own[frames[-1]] += samples
         for frame in {f for f in frames if not ENTRY.search(f) and not f.startswith("thread")}:
             inclusive[frame] += samples
-    share = {f: round(100 * n / total, 1) for f, n in inclusive.most_common(TOP)} if total else {}
-    spent = {f: round(100 * n / total, 1) for f, n in own.most_common(TOP)} if total else {}
+    share = {f: round(100 * n / total, 1) for f, n in inclusive.most_common(top)} if total else {}
+    spent = {f: round(100 * n / total, 1) for f, n in own.most_common(top)} if total else {}
     return {"samples": total, "inclusive_percent": share, "self_percent": spent}
 
 
 @contextmanager
-def profiled(pids: dict[str, int], into: dict[str, Any]) -> Iterator[None]:
+def profiled(pids: dict[str, int], into: dict[str, Any], top: int = TOP) -> Iterator[None]:
     """Profile each named process while the block runs; `into[name]` gets its summary."""
     folder = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     # --gil: only the thread holding the GIL, i.e. where the process's CPU goes (a thread
@@ -75,7 +75,7 @@ def profiled(pids: dict[str, int], into: dict[str, Any]) -> Iterator[None]:
         for name, spy in spies.items():
             try:
                 spy.wait(timeout=60)
-                into[name] = summarize((folder / f"{name}.txt").read_text())
+                into[name] = summarize((folder / f"{name}.txt").read_text(), top)
             except (OSError, subprocess.TimeoutExpired) as error:
                 spy.kill()
                 progress(f"profile of {name} not taken: {error}")
