@@ -1,5 +1,5 @@
-"""How fast this machine is at the moment figures are written: the same work timed each
-time, so figures taken on different days can be told apart from a change of the host.
+"""How fast this machine is, timed beside each run's figures (`bench.support.machine`): the
+same work every time, so figures of different hosts can be told from a change of code.
 
 The two-core host is not the same from one session to the next: the same commit's
 50-buyer sale ran at 276 holds/s on one (`platform` ...fc-v595) and at 122-189 on the
