@@ -56,6 +56,11 @@ def type_room(shards: Sequence[Mapping[str, Any]], now: datetime) -> TypeRoom:
     return TypeRoom(free, next_expiry(shards, now), holders)
 
 
+def earliest_free(next_free_at: datetime | None, added: Iterable[HoldEntry]) -> datetime | None:
+    """The first moment a unit can come free by itself once these entries are added."""
+    return min(filter(None, [next_free_at, *(e.expires_at for e in added)]), default=None)
+
+
 def next_expiry(docs: Iterable[Mapping[str, Any]], now: datetime) -> datetime | None:
     """The earliest expiry of a live unsold entry of these counter documents: the first
     moment one of their units comes free by itself."""

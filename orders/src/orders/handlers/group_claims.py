@@ -12,10 +12,8 @@ a claim no single shard can hold is split (`ga_claims`) on its own. After a sold
 answer, the next group reads before it writes: refusing costs a read, not a write.
 
 That read, less what was taken here since, bounds the type's room for a while
-(handlers/room_bounds.py): a claim that comes after enough others to take what is left
-is refused at once, with no round trip and no group to wait for — so a sale's thousands
-of refusals cost a few reads a second; a unit given back is offered again as soon as its
-release is announced.
+(handlers/room_bounds.py): a claim behind enough others to take what is left is refused
+at once, no round trip, no group to wait for; a sale's refusals cost a few reads a second.
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from orders.domain.counters import HoldEntry, ShardClaim, TypeRoom
+from orders.domain.counters import HoldEntry, ShardClaim, TypeRoom, earliest_free
 from orders.domain.holds import TicketType
 from orders.domain.shards import shard_ids, spread_claims
 from orders.handlers.ga_claims import claim_units
@@ -83,8 +81,7 @@ class GroupClaims:
     ) -> Outcome:
         """Hold `n` units of the type for the order → None, or the units left if it can't."""
         key = (event_id, ticket_type.id)
-        shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
-        heard = sum(self._free_heard.get(shard, LOW_WATER) for shard in shards)
+        heard = partial(self._heard_free, event_id, ticket_type)
         if (refused := self._bounds.admit(key, order_id, n, now, heard)) is not None:
             return refused  # no group to wait for: two turns of a busy loop (a sale's 409s)
         line = self._lines.get(key)
@@ -94,7 +91,12 @@ class GroupClaims:
         try:
             return await line.submit(ClaimRequest(HoldEntry(order_id, n, expires_at, now), now))
         finally:
-            self._bounds.settled(key, [order_id])
+            self._bounds.settled(key, order_id)
+
+    def _heard_free(self, event_id: str, ticket_type: TicketType) -> int:
+        """Units last heard free here on the type's shards (a shard not heard: LOW_WATER)."""
+        shards = shard_ids(event_id, ticket_type.id, ticket_type.shards)
+        return sum(self._free_heard.get(shard, LOW_WATER) for shard in shards)
 
     async def _claim_group(
         self, event_id: str, ticket_type: TicketType, group: list[ClaimRequest]
@@ -142,8 +144,7 @@ class GroupClaims:
     ) -> int:
         """Give the waiting claims out to the shards with room (`spread_claims`: the
         roomiest filled first) and write those shards at once → units left. The room as
-        these writes left it is a bound (the groups queued behind need no read of their
-        own); one at a time, a sale's last units took a write and a read each in turn."""
+        these writes left it is a bound: the groups queued behind need no read of theirs."""
         started = self._bounds.read_starts(event_id)
         room = await self._counters.room_of_type(event_id, ticket_type.id, now)
         free = dict(room.free)
@@ -158,8 +159,7 @@ class GroupClaims:
         for shard, result in zip(plan, results, strict=True):
             taken |= result.taken
             free[shard] = self._free_heard[shard] = result.free
-        expiries = [e.expires_at for e in waiting if e.order_id in taken]
-        next_free_at = min(filter(None, [room.next_free_at, *expiries]), default=None)
+        next_free_at = earliest_free(room.next_free_at, [e for e in waiting if e.order_id in taken])
         left_room = TypeRoom(free, next_free_at, room.holders | taken)
         self._bounds.record((event_id, ticket_type.id), started, left_room)
         return sum(free.values())

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from orders.domain.counters import HoldEntry, TypeRoom
+from orders.domain.counters import HoldEntry, TypeRoom, earliest_free
 from orders.handlers.inventory_ports import CounterInventory
 
 # The longest a bound is believed without a read (a lost release notification).
@@ -95,14 +95,15 @@ class RoomBounds:
         bound = self._bounds.get(key)
         if bound is not None and shard in bound.free:
             bound.free[shard] = max(0, bound.free[shard] - units)
-            expiries = [e.expires_at for e in entries]
-            bound.next_free_at = min(filter(None, [bound.next_free_at, *expiries]), default=None)
+            bound.next_free_at = earliest_free(bound.next_free_at, entries)
 
-    def admit(self, key: TypeKey, order_id: str, n: int, now: datetime, heard: int) -> int | None:
-        """A claim comes (`heard`: the units last heard free here) → None: it goes ahead;
-        or the units left for it, fewer than `n`: it is refused."""
+    def admit(
+        self, key: TypeKey, order_id: str, n: int, now: datetime, heard: Callable[[], int]
+    ) -> int | None:
+        """A claim comes (`heard`: the units last heard free here, asked only while others
+        wait) → None: it goes ahead; or the units left for it, fewer than `n`: refused."""
         bound, ahead = self._valid(key, now), self._ahead.setdefault(key, {})
-        contended = bool(ahead) and heard < LOW_WATER  # claims contend for the last units
+        contended = bool(ahead) and heard() < LOW_WATER  # claims contend for the last units
         if bound is None:
             if contended:
                 self._read_behind(key, now)
@@ -115,11 +116,9 @@ class RoomBounds:
         ahead[order_id] = n
         return None
 
-    def settled(self, key: TypeKey, order_ids: Iterable[str]) -> None:
-        """These claims were answered: none of them is ahead any more."""
-        ahead = self._ahead.get(key, {})
-        for order_id in order_ids:
-            ahead.pop(order_id, None)
+    def settled(self, key: TypeKey, order_id: str) -> None:
+        """The claim was answered: it is not ahead any more."""
+        self._ahead.get(key, {}).pop(order_id, None)
 
     def sold_out(self, key: TypeKey, now: datetime) -> bool:
         bound = self._valid(key, now)

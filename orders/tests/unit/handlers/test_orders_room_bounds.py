@@ -68,38 +68,38 @@ async def test_a_claim_after_enough_others_to_take_the_last_units_is_refused_at_
 
 async def test_a_claim_ahead_that_wants_more_than_is_left_does_not_count() -> None:
     bounds = RoomBounds(FakeCounters())
-    assert bounds.admit(KEY, "three", 3, NOW, heard=200) is None  # no bound yet: it goes
+    assert bounds.admit(KEY, "three", 3, NOW, heard=lambda: 200) is None  # no bound yet: it goes
     bounds.record(KEY, bounds.read_starts("e1"), TypeRoom({"s0": 2}, None))
 
     # The claim of 3 will be refused (2 left): the unit behind it is still free for one.
-    assert bounds.admit(KEY, "one", 1, NOW, heard=2) is None
-    assert bounds.admit(KEY, "two", 2, NOW, heard=2) == 1
+    assert bounds.admit(KEY, "one", 1, NOW, heard=lambda: 2) is None
+    assert bounds.admit(KEY, "two", 2, NOW, heard=lambda: 2) == 1
 
 
 async def test_a_claim_taken_by_a_write_that_a_read_already_counted_is_taken_off_once() -> None:
     bounds = RoomBounds(FakeCounters())
-    assert bounds.admit(KEY, "a", 1, NOW, heard=200) is None
+    assert bounds.admit(KEY, "a", 1, NOW, heard=lambda: 200) is None
     started = bounds.read_starts("e1")
     # The read saw a's entry (its write landed first): 2 free, a's unit counted.
     bounds.record(KEY, started, TypeRoom({"s0": 2}, None, frozenset({"a"})))
 
     bounds.took(KEY, "s0", [HoldEntry("a", 1, EXPIRES, NOW)])  # a's write answers after
 
-    assert bounds.admit(KEY, "b", 2, NOW, heard=200) is None  # still 2, not 1
+    assert bounds.admit(KEY, "b", 2, NOW, heard=lambda: 200) is None  # still 2, not 1
 
 
 async def test_a_bound_ends_with_a_release_and_after_its_time() -> None:
     clock = [100.0]
     bounds = RoomBounds(FakeCounters(), clock=lambda: clock[0])
     bounds.record(KEY, bounds.read_starts("e1"), TypeRoom({"s0": 0}, None))
-    assert bounds.admit(KEY, "a", 1, NOW, heard=0) == 0
+    assert bounds.admit(KEY, "a", 1, NOW, heard=lambda: 0) == 0
 
     bounds.released("e1")
-    assert bounds.admit(KEY, "b", 1, NOW, heard=0) is None
+    assert bounds.admit(KEY, "b", 1, NOW, heard=lambda: 0) is None
 
     bounds.record(KEY, bounds.read_starts("e1"), TypeRoom({"s0": 0}, None))
     clock[0] += BOUND_SECONDS
-    assert bounds.admit(KEY, "c", 1, NOW, heard=0) is None
+    assert bounds.admit(KEY, "c", 1, NOW, heard=lambda: 0) is None
 
 
 async def test_near_the_end_contending_claims_have_the_type_read_in_the_background() -> None:
@@ -125,4 +125,4 @@ async def test_a_read_that_a_release_overtook_bounds_nothing() -> None:
 
     bounds.record(KEY, started, TypeRoom({"s0": 0}, None))
 
-    assert bounds.admit(KEY, "a", 1, NOW, heard=0) is None
+    assert bounds.admit(KEY, "a", 1, NOW, heard=lambda: 0) is None
