@@ -9,14 +9,13 @@ with the machine and commit they were measured on (`bench.support.write_results`
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.support import SECTIONS_OF_OTHER_COMMANDS, machine, write_results
+from bench.support import SECTIONS_OF_OTHER_COMMANDS, machine, run_main, write_results
 
 HERE = Path(__file__).parent
 
@@ -36,7 +35,7 @@ def main() -> None:
     wanted = sys.argv[1:]
     names = sorted(p.stem for p in HERE.glob("bench_*.py"))
     names = [n for n in names if not wanted or n in wanted or n.removeprefix("bench_") in wanted]
-    report = asyncio.run(_run_all(names))
+    report = run_main(_run_all(names))
     # A partial run keeps the other sections' earlier figures; a full one keeps only what
     # other commands wrote.
     written = write_results(

@@ -8,21 +8,39 @@ import json
 import math
 import os
 import platform
+import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.probes import speed
 from ticketing_common.devstack import StackSettings, Supervisor
 from ticketing_common.devstack.parts import infrastructure_parts
 from ticketing_common.testing.http import free_port
 
+T = TypeVar("T")
 JWT_KEY = "bench-signing-key-that-is-long-enough-0123456789"
 TICKET_KEY_SECRET = "bench-ticket-key-secret-0123456789abcdef"
+
+
+def run_main(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, with SIGTERM (a timeout, a stopped job) cancelling the run as Ctrl-C
+    does, so the stacks it started stop on the way out instead of running on."""
+
+    async def cancellable() -> T:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        return await main
+
+    try:
+        return asyncio.run(cancellable())
+    except asyncio.CancelledError:
+        raise SystemExit(128 + signal.SIGTERM) from None
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -29,7 +29,7 @@ from bench.chaos import (
     stream_injection,
 )
 from bench.chaos.verdict import broken_row
-from bench.support import BENCH_DIR, ROWS, machine, progress, write_results
+from bench.support import BENCH_DIR, ROWS, machine, progress, run_main, write_results
 
 Scenario = Callable[[], Awaitable[dict[str, Any]]]
 # name -> (scenario, seconds it may take at most, start-up and stop included)
@@ -86,7 +86,7 @@ def main() -> int:
     # The harness's own NATS client logs every reconnect with a traceback when a node is
     # killed on purpose; its failures that matter surface as errors where they happen.
     logging.getLogger("nats").setLevel(logging.CRITICAL)
-    rows = asyncio.run(run_all(names))
+    rows = run_main(run_all(names))
     # A partial run keeps the other scenarios' last rows, in the scenarios' order.
     merged = {**previous_rows(), **rows}
     ordered = {name: merged[name] for name in SCENARIOS if name in merged}

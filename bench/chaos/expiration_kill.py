@@ -4,7 +4,9 @@ Holds last 20 s (orders' `HOLD_SECONDS_OVERRIDE`); expiration is killed the mome
 100th hold is answered, while it may still be scheduling the last ones, and the
 supervisor restarts it. Each order must then be cancelled (as expired) within 1 s of
 its `expiresAt`: lateness is the time the stream stored its `order.cancelled` minus the
-order's `expiresAt` in orders' database (never negative: a hold never ends early). An
+order's `expiresAt` in orders' database (never negative: a hold never ends early), split
+into the broker's part (its `expiration.complete` stored, less `expiresAt`) and orders'
+(`order.cancelled` stored, less `expiration.complete` stored). An
 `order.created` the killed process had fetched but not acknowledged comes back only
 after the consumer's ack wait (`Listener.ack_wait_seconds`), so the row also shows the
 consumer's deliveries.
@@ -37,14 +39,14 @@ VICTIM = "expiration"
 
 
 async def _stored_on_stream(
-    stack: ChaosStack, order_ids: list[str], within: float
+    stack: ChaosStack, subject: str, order_ids: list[str], within: float
 ) -> dict[str, datetime]:
-    """Order id -> when the stream stored its `order.cancelled`, once all are (or `within`)."""
+    """Order id -> when the stream stored its message on `subject`, once all are (or
+    `within`)."""
     deadline = time.monotonic() + within
     while True:
         stored = {
-            str(m.field("orderId")): m.stored_at
-            for m in await messages_on(stack.js, "order.cancelled")
+            str(m.field("orderId")): m.stored_at for m in await messages_on(stack.js, subject)
         }
         if all(i in stored for i in order_ids) or time.monotonic() > deadline:
             return stored
@@ -56,6 +58,7 @@ class Seen:
     outcomes: list[Outcome]
     truth: OrdersTruth
     on_stream: dict[str, datetime]  # order id -> when the stream stored its order.cancelled
+    fired: dict[str, datetime]  # order id -> when the stream stored its expiration.complete
     back_seconds: float
     exits: dict[str, int]
     consumer: dict[str, int]  # expiration's order.created consumer, afterwards
@@ -63,8 +66,21 @@ class Seen:
     def lateness(self, cancelled: dict[str, datetime]) -> list[float]:
         """Seconds from each order's expiresAt to its cancellation (as `cancelled` says)."""
         expires = {order_id: doc["expiresAt"] for order_id, doc in self.truth.orders.items()}
-        ids = [i for i in created(self.outcomes) if i in cancelled and i in expires]
-        return [(cancelled[i] - expires[i]).total_seconds() for i in ids]
+        return _gaps(created(self.outcomes), expires, cancelled)
+
+    def parts(self) -> dict[str, list[float]]:
+        """The lateness split: the broker's (expiresAt to expiration.complete) and orders'
+        (expiration.complete to order.cancelled)."""
+        ids = created(self.outcomes)
+        expires = {order_id: doc["expiresAt"] for order_id, doc in self.truth.orders.items()}
+        return {
+            "broker_fired_seconds": _gaps(ids, expires, self.fired),
+            "orders_cancelled_seconds": _gaps(ids, self.fired, self.on_stream),
+        }
+
+
+def _gaps(ids: list[str], start: dict[str, datetime], end: dict[str, datetime]) -> list[float]:
+    return [(end[i] - start[i]).total_seconds() for i in ids if i in start and i in end]
 
 
 async def _observe(stack: ChaosStack) -> Seen:
@@ -76,11 +92,12 @@ async def _observe(stack: ChaosStack) -> Seen:
     last = max((doc["expiresAt"] for doc in held.orders.values()), default=utc_now())
     # Nothing is read from the stream during the expiry wave, so as not to slow it down.
     await asyncio.sleep(max(0.0, (last - utc_now()).total_seconds()) + 2)
-    on_stream = await _stored_on_stream(stack, created(outcomes), 40)
+    on_stream = await _stored_on_stream(stack, "order.cancelled", created(outcomes), 40)
+    fired = await _stored_on_stream(stack, "expiration.complete", created(outcomes), 5)
     truth = await orders_truth(stack, event)
     consumers = await consumer_figures(stack.js, "order.created")
     consumer = consumers.get(f"{VICTIM}-order-created", {})
-    return Seen(outcomes, truth, on_stream, back, stack.service_exits(), consumer)
+    return Seen(outcomes, truth, on_stream, fired, back, stack.service_exits(), consumer)
 
 
 def _spread(late: list[float]) -> dict[str, float | None]:
@@ -120,6 +137,7 @@ async def run() -> dict[str, Any]:
         "statuses": statuses(seen.outcomes),
         "cancelled": len(late),
         "lateness_seconds": _spread(late),
+        **{part: _spread(gaps) for part, gaps in seen.parts().items()},
         "cancelled_early": sum(1 for s in late if s < 0),
         f"cancelled_over_{ON_TIME_SECONDS:g}s_late": sum(1 for s in late if s > ON_TIME_SECONDS),
         "service_exits": seen.exits,
@@ -129,5 +147,7 @@ async def run() -> dict[str, Any]:
     meaning = {
         "recover_seconds": "until the killed expiration service answered again",
         "lateness_seconds": "order.cancelled stored in the stream minus the order's expiresAt",
+        "broker_fired_seconds": "expiration.complete stored in the stream minus expiresAt",
+        "orders_cancelled_seconds": "order.cancelled stored minus expiration.complete stored",
     }
     return _judge(seen).row(standard, measured, meaning)
