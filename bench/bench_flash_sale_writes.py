@@ -13,54 +13,23 @@ successful hold and at most in one command. Run alone: `make bench ONLY=flash_sa
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
 from bench.flash_sale.buyers import add_users, mint_buyers, sign_up_organizer
+from bench.flash_sale.db_profile import database_time, profile_entries, profiled
 from bench.flash_sale.plan import QUANTITY, READERS, REQUESTS
 from bench.flash_sale.sale import timed_holds
-from bench.flash_sale.stack import Stack, running_stack
+from bench.flash_sale.stack import running_stack
 from bench.flash_sale.traffic import create_event, gateway_client
 from bench.support import ROWS, progress
-from ticketing_common.mongo import Document
 
 BUYERS = 50
-DATABASES = ("auth", "tickets", "orders", "expiration", "payments", "notifications")
-TOP = 12  # rows kept, the most database time first
 METHOD = (
     "one 50-buyer sale with every operation of every service's database profiled; "
     "ms = the database's own wall time in the command (waiting for the commands it "
     "interleaves with included); the profiler's cost makes this run slower than the sale"
 )
-# The bulk fields of a write command: one statement per element.
-STATEMENTS = ("updates", "documents", "deletes")
-
-
-async def _profiled(stack: Stack, level: int) -> None:
-    for name in DATABASES:
-        await stack.db(name).command("profile", level)
-
-
-def database_time(entries: list[Document], holds: int) -> dict[str, dict[str, Any]]:
-    """Profiler entries → per `collection kind`: commands, statements, ms (the most first)."""
-    rows: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"commands": 0, "statements": 0, "ms_total": 0, "ms_max": 0}
-    )
-    for entry in entries:
-        command = entry.get("command") or {}
-        row = rows[f"{entry['ns']} {entry['op']}"]
-        row["commands"] += 1
-        bulk = [len(command[f]) for f in STATEMENTS if isinstance(command.get(f), list)]
-        row["statements"] += sum(bulk) if bulk else 1
-        millis = int(entry.get("millis", 0))
-        row["ms_total"] += millis
-        row["ms_max"] = max(row["ms_max"], millis)
-    ranked = sorted(rows.items(), key=lambda item: -item[1]["ms_total"])[:TOP]
-    return {
-        name: {**row, "ms_per_hold": round(row["ms_total"] / max(1, holds), 2)}
-        for name, row in ranked
-    }
 
 
 async def run(report: dict[str, Any]) -> None:
@@ -70,15 +39,13 @@ async def run(report: dict[str, Any]) -> None:
         await add_users(stack, users)
         async with gateway_client(stack.gateway, BUYERS + READERS + 4) as client:
             event = await create_event(client, organizer, QUANTITY, timedelta(days=2))
-            await _profiled(stack, 2)
+            await profiled(stack, 2)
             progress(f"writes: {REQUESTS} holds, {BUYERS} buyers, every operation profiled")
             calls, _ = await timed_holds(client, event, buyers, BUYERS, READERS)
-            await _profiled(stack, 0)
-        entries = []
-        for name in DATABASES:
-            entries += await stack.db(name)["system.profile"].find().to_list()
+            await profiled(stack, 0)
+        entries = await profile_entries(stack)
     holds = sum(1 for call in calls if call.status == 201)
-    rows = database_time(entries, holds)
+    rows = database_time(entries, holds, "hold")
     report["flash_sale_writes"] = {
         ROWS: rows,
         "holds_201": holds,

@@ -23,6 +23,7 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
 from bench.flash_sale.buyers import add_users
+from bench.flash_sale.db_profile import database_time, profile_entries, profiled
 from bench.flash_sale.plan import (
     WAVE_BUYERS,
     WAVE_HOLD_SECONDS,
@@ -115,8 +116,10 @@ async def take_wave(stack: Stack, buyers: list[Buyer], organizer: Buyer) -> tupl
 
 
 async def expiry_wave(
-    buyers: list[Buyer], organizer: Buyer, users: list[Document]
+    buyers: list[Buyer], organizer: Buyer, users: list[Document], profile: bool = False
 ) -> dict[str, Any]:
+    """The wave's figures; with `profile`, the database's profiler is on while the holds
+    expire, and its time by collection and command is added (`database_time`)."""
     env = {"HOLD_SECONDS_OVERRIDE": str(WAVE_HOLD_SECONDS)}
     hold_length = timedelta(seconds=WAVE_HOLD_SECONDS)
     async with running_stack("expiry-wave", extra_env=env) as stack:
@@ -145,6 +148,8 @@ async def expiry_wave(
         event, rate = await take_wave(stack, buyers, organizer)
         orders = await wave_orders(stack, event)
         expires = {order.id: order.expires_at for order in orders}
+        if profile:
+            await profiled(stack, 2)
 
         async def all_cancelled() -> bool:
             return len(cancelled.keys() & expires.keys()) >= len(expires)
@@ -153,9 +158,15 @@ async def expiry_wave(
         await seconds_or_none(all_cancelled, (last_expiry - utc_now()).total_seconds() + 120)
         for subscription in subscriptions:
             await subscription.unsubscribe()
+        timed: dict[str, Any] = {}
+        if profile:
+            await profiled(stack, 0)
+            entries = await profile_entries(stack)
+            timed["database_time"] = database_time(entries, len(expires), "cancelled_order")
     return {
         "hold_seconds_override": WAVE_HOLD_SECONDS,
         "holds_per_second_taking_them": round(rate, 1),
         "capped_at_event_end": sum(1 for o in orders if o.expires_at - o.created_at < hold_length),
         **delay_figures(expires, cancelled, fired),
+        **timed,
     }
