@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from ticketing_common.creations import Creations, Settled, entries_of
@@ -33,6 +32,7 @@ class EmbeddedOutboxRelay(Relay):
     """
 
     batch_size = 500
+    pull_chunk = 32  # documents a pull statement (`_pull`)
 
     def __init__(
         self,
@@ -109,18 +109,19 @@ class EmbeddedOutboxRelay(Relay):
         return records, await self.creations.settle(records, existing)
 
     async def _pull(self, documents: list[Document]) -> None:
-        # Each document loses the entries it had, by its id: one round trip, and the
-        # database matches each document against its own few entries, not the batch's.
-        await self.collection.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": doc["_id"]},
-                    {"$pull": {PENDING_EVENTS_FIELD: {"id": {"$in": _ids(doc)}}}},
-                )
-                for doc in documents
-            ],
-            ordered=False,
-        )
+        # Each document loses the entries it had: entry ids are unique, so one statement
+        # over a chunk of documents pulls the chunk's ids from each (an entry added since
+        # the read has an id of its own and stays). A statement a chunk: the embedded
+        # database writes each document in its own statement of a bulk write, a quarter
+        # slower than in one for a few dozen; past a few hundred, matching every entry
+        # against the chunk's ids costs more than that saves.
+        for start in range(0, len(documents), self.pull_chunk):
+            chunk = documents[start : start + self.pull_chunk]
+            entry_ids = [entry_id for doc in chunk for entry_id in _ids(doc)]
+            await self.collection.update_many(
+                {"_id": {"$in": [doc["_id"] for doc in chunk]}},
+                {"$pull": {PENDING_EVENTS_FIELD: {"id": {"$in": entry_ids}}}},
+            )
 
 
 def _ids(document: Document) -> list[Any]:

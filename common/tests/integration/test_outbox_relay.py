@@ -110,6 +110,36 @@ async def test_embedded_pending_events_are_published_and_pulled(
     assert [m["id"] for m in delivered] == [first.id, second.id]
 
 
+class PushedWhilePublishing(EmbeddedOutboxRelay):
+    """Pulls two documents a statement; a writer adds an event to `c0` while the pass
+    publishes (after its read, before its pull)."""
+
+    pull_chunk = 2
+    late: dict[str, Any] | None = None
+
+    async def _publish(self, entries: list[dict[str, Any]]) -> None:
+        await super()._publish(entries)
+        if self.late is not None:
+            await self.collection.update_one({"_id": "c0"}, {"$push": self.late})
+
+
+async def test_the_pull_takes_every_sent_entry_in_chunks_and_only_those(
+    mongo_client: MongoClient, clean_stream: NatsClient, database_name: str
+) -> None:
+    orders = mongo_client[database_name]["orders"]
+    events = [UserCreated(user_id=f"c{n}", email=f"c{n}@example.com") for n in range(5)]
+    for n, event in enumerate(events):
+        await orders.insert_one({"_id": f"c{n}"})
+        await orders.update_one({"_id": f"c{n}"}, {"$push": pending_events_update(event)})
+    late = UserCreated(user_id="late", email="late@example.com")
+    relay = PushedWhilePublishing(orders, Publisher(clean_stream.jetstream()))
+    relay.late = pending_events_update(late)
+
+    assert await relay.publish_pending() == 5  # a sweep: three chunks of two, one
+    left = {doc["_id"]: [e["id"] for e in doc["pendingEvents"]] async for doc in orders.find()}
+    assert left == {"c0": [late.id], "c1": [], "c2": [], "c3": [], "c4": []}
+
+
 async def test_embedded_relay_reads_named_documents_and_sweeps_for_the_rest(
     mongo_client: MongoClient, clean_stream: NatsClient, database_name: str
 ) -> None:
