@@ -63,18 +63,21 @@ class Seen:
     exits: dict[str, int]
     consumer: dict[str, int]  # expiration's order.created consumer, afterwards
 
+    @property
+    def expires(self) -> dict[str, datetime]:
+        """Order id -> its expiresAt in orders' database."""
+        return {order_id: doc["expiresAt"] for order_id, doc in self.truth.orders.items()}
+
     def lateness(self, cancelled: dict[str, datetime]) -> list[float]:
         """Seconds from each order's expiresAt to its cancellation (as `cancelled` says)."""
-        expires = {order_id: doc["expiresAt"] for order_id, doc in self.truth.orders.items()}
-        return _gaps(created(self.outcomes), expires, cancelled)
+        return _gaps(created(self.outcomes), self.expires, cancelled)
 
     def parts(self) -> dict[str, list[float]]:
         """The lateness split: the broker's (expiresAt to expiration.complete) and orders'
         (expiration.complete to order.cancelled)."""
         ids = created(self.outcomes)
-        expires = {order_id: doc["expiresAt"] for order_id, doc in self.truth.orders.items()}
         return {
-            "broker_fired_seconds": _gaps(ids, expires, self.fired),
+            "broker_fired_seconds": _gaps(ids, self.expires, self.fired),
             "orders_cancelled_seconds": _gaps(ids, self.fired, self.on_stream),
         }
 
