@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.flash_sale.figures import cpu_figures, selling_figures
 from bench.flash_sale.gateway import GatewayClient
-from bench.flash_sale.lag import consumer_lag
+from bench.flash_sale.lag import ORDER_CREATED, consumer_lag, messages_on, seconds_to_catch_up
 from bench.flash_sale.plan import ACTIVE_STATUSES, PRICE, REQUESTS, Buyer
 from bench.flash_sale.stack import Stack
 from bench.flash_sale.traffic import Call, closed_loop, event_body, gateway_client, post
@@ -71,6 +71,7 @@ async def sell_seats(
     async with gateway_client(stack.gateway, loop + 4) as client:
         event_id, seat_ids = await seated_event(client, organizer)
         wanted = dict(zip((b.user_id for b in buyers), picks(seat_ids, len(buyers)), strict=True))
+        created_before = await messages_on(stack.js, ORDER_CREATED)
         cpu_before, load_before = stack.cpu_seconds(), time.process_time()
         progress(f"{stack.label}: {REQUESTS} seat holds, {loop} buyers at a time")
 
@@ -81,12 +82,14 @@ async def sell_seats(
         calls = await closed_loop(buyers[:REQUESTS], loop, hold_seat)
         load_cpu = time.process_time() - load_before
         cpu = cpu_figures(cpu_before, stack.cpu_seconds(), load_cpu, len(calls), len(calls))
-        selling = selling_figures(calls)
+        lag, selling = await consumer_lag(stack.js), selling_figures(calls)
+        held = selling["holds_201"]
+        caught_up = await seconds_to_catch_up(stack.js, created_before + held)
         double = await seats_in_two_orders(stack, event_id)
-        progress(f"{stack.label}: {selling['holds_201']} seats held, {double} in two orders")
+        progress(f"{stack.label}: {held} seats held, {double} in two orders")
         return {
             "selling": {"buyers_at_a_time": loop, **selling},
             "cpu": cpu,
             "sold_out_check": {"seats": len(seat_ids), "oversold": double},
-            "consumers": {"lag_at_end": await consumer_lag(stack.js)},
+            "consumers": {"lag_at_end": lag, "seconds_until_caught_up": caught_up},
         }
