@@ -40,10 +40,11 @@ from bench.flash_sale.preload import preload
 from bench.flash_sale.sale import sell
 from bench.flash_sale.seated import SEATS, sell_seats
 from bench.flash_sale.stack import running_stack
+from bench.flash_sale.targets import STORES, verdicts
 from bench.support import ROWS, progress
 from ticketing_common.mongo import Document
 
-STORES = ("empty store", "preloaded store")
+SEATED = f"seated ({SEATS:,} seats), {max(LOOPS)} buyers"
 
 
 class Crowd:
@@ -136,18 +137,22 @@ async def run(report: dict[str, Any]) -> None:
                 repeats = [await one_run(crowd, preloaded, loop) for _ in range(REPEATS)]
                 runs[f"{store}, {loop} buyers"] = median_run(repeats)
         seated = [await seated_run(crowd) for _ in range(REPEATS)]
-        runs[f"seated ({SEATS:,} seats), {max(LOOPS)} buyers"] = median_run(seated)
+        runs[SEATED] = median_run(seated)
         for replicas in (1, 2):
             runs[cluster_label(replicas)] = await replica_run(crowd, replicas)
     finally:
         if crowd.template is not None:
             shutil.rmtree(crowd.template, ignore_errors=True)
     wave = await expiry_wave(crowd.buyers, crowd.organizer, crowd.users)
+    checked = {
+        "expiry_wave": wave,
+        "preloaded_over_empty_holds_per_second": preloaded_over_empty(runs),
+    }
     report["flash_sale"] = {
         ROWS: {label: table_row(run) for label, run in runs.items()},
-        "expiry_wave": wave,
+        "targets": verdicts(runs, checked, SEATED),
+        **checked,
         "two_replicas_over_one": scaling(runs),
-        "preloaded_over_empty_holds_per_second": preloaded_over_empty(runs),
         **figures,
         "method": METHOD,
         "seconds": round(time.perf_counter() - started, 1),
