@@ -28,6 +28,13 @@ async def profiled(stack: Stack, level: int) -> None:
         await stack.db(name).command("profile", level)
 
 
+async def forget_profiles(stack: Stack) -> None:
+    """Drop what the profiler recorded so far (it must be off), so the next read of the
+    entries holds only what comes after."""
+    for name in DATABASES:
+        await stack.db(name).drop_collection("system.profile")
+
+
 async def profile_entries(stack: Stack) -> list[Document]:
     entries: list[Document] = []
     for name in DATABASES:
