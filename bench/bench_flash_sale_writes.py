@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from bench.flash_sale.buyers import add_users, mint_buyers, sign_up_organizer
-from bench.flash_sale.db_profile import database_time, forget_profiles, profile_entries, profiled
+from bench.flash_sale.db_profile import database_time, fresh_profiles, profile_entries, profiled
 from bench.flash_sale.paying import pay_holds
 from bench.flash_sale.plan import QUANTITY, READERS, REQUESTS
 from bench.flash_sale.sale import timed_holds
@@ -45,13 +45,14 @@ async def run(report: dict[str, Any]) -> None:
         await add_users(stack, users)
         async with gateway_client(stack.gateway, BUYERS + READERS + 4) as client:
             event = await create_event(client, organizer, QUANTITY, timedelta(days=2))
+            await fresh_profiles(stack)
             await profiled(stack, 2)
             progress(f"writes: {REQUESTS} holds, {BUYERS} buyers, every operation profiled")
             calls, _ = await timed_holds(client, event, buyers, BUYERS, READERS)
             await profiled(stack, 0)
             entries = await profile_entries(stack)
             held = [call for call in calls if call.status == 201]
-            await forget_profiles(stack)
+            await fresh_profiles(stack)
             await profiled(stack, 2)
             progress(f"writes: {len(held)} buyers pay, every operation profiled")
             paying = await pay_holds(stack, client, event, held, BUYERS)

@@ -23,7 +23,7 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
 from bench.flash_sale.buyers import add_users
-from bench.flash_sale.db_profile import database_time, profile_entries, profiled
+from bench.flash_sale.db_profile import database_time, fresh_profiles, profile_entries, profiled
 from bench.flash_sale.plan import (
     WAVE_BUYERS,
     WAVE_HOLD_SECONDS,
@@ -149,6 +149,7 @@ async def expiry_wave(
         orders = await wave_orders(stack, event)
         expires = {order.id: order.expires_at for order in orders}
         if profile:
+            await fresh_profiles(stack)
             await profiled(stack, 2)
 
         async def all_cancelled() -> bool:
