@@ -341,11 +341,14 @@ class FakeCounters:
         entry["sold"] = True
         return True
 
-    async def fold(self, shard: str, order_id: str, n: int) -> None:
+    async def fold(self, shard: str, order_id: str) -> None:
         doc = self.shards.get(shard)
-        if doc and any(h["orderId"] == order_id and h.get("sold") for h in doc["holds"]):
+        sold = (
+            [h for h in doc["holds"] if h["orderId"] == order_id and h.get("sold")] if doc else []
+        )
+        if doc and sold:
             self._pull([doc], order_id)
-            doc["sold"] += n
+            doc["sold"] += sum(h["n"] for h in sold)
 
     def counters_of_event(self, event_id: str) -> list[Document]:
         return merge_shards([d for d in self.shards.values() if d["eventId"] == event_id])

@@ -70,8 +70,8 @@ async def settle_payment(uow: OrdersUnit, order_id: str, payment_id: str, now: d
         tickets = issue_tickets(uow.ticket_keys, settling, show.ends_at if show else None)
         done, event = settling.complete(tickets)
         await uow.orders.replace_if_unchanged(settling, done, event)
-        for shard, n in sold:
-            await uow.counters.fold(shard, settling.id, n)
+        for shard, _ in sold:
+            await uow.counters.fold(shard, settling.id)
         await announce_order_change(uow, done)
         log.info("order completed", extra={"order_id": order_id})
         return

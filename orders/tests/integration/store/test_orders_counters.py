@@ -3,6 +3,7 @@ entry" rule decides exactly as the domain's Python rule does, on the same entrie
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -103,3 +104,81 @@ async def test_a_group_claim_takes_what_the_domain_rule_takes(
 async def test_a_group_claim_on_a_missing_shard_takes_nothing(counters: CounterStore) -> None:
     entry = HoldEntry("o1", 1, NOW + timedelta(minutes=15), NOW)
     assert await counters.claim_many("nowhere", [entry], NOW) == ShardClaim(frozenset(), 0)
+
+
+def live_hold(order_id: str, n: int, **more: Any) -> dict[str, Any]:
+    return {"orderId": order_id, "n": n, "expiresAt": NOW + timedelta(minutes=5), **more}
+
+
+def lapsed_hold(order_id: str, n: int) -> dict[str, Any]:
+    return {"orderId": order_id, "n": n, "expiresAt": NOW - timedelta(minutes=1)}
+
+
+async def test_sales_that_arrive_together_sell_live_entries_and_guard_lapsed_ones(
+    counters: CounterStore,
+) -> None:
+    # Room for one of the two lapsed entries to be sold after all, not for both.
+    holds = [
+        live_hold("a", 2),
+        live_hold("b", 3),
+        lapsed_hold("late-1", 1),
+        lapsed_hold("late-2", 1),
+    ]
+    await counters.counters.insert_many(
+        [
+            {**SHARD, "quantity": 6, "sold": 0, "holds": holds},
+            {**SHARD, "_id": "e1:ga:1", "shard": 1, "sold": 0, "holds": [live_hold("b", 1)]},
+        ]
+    )
+    sales = [
+        ("e1:ga", "a", 2),
+        ("e1:ga", "b", 3),
+        ("e1:ga:1", "b", 1),
+        ("e1:ga", "late-1", 1),
+        ("e1:ga", "late-2", 1),
+        ("e1:ga", "nobody", 1),
+    ]
+
+    sold = await asyncio.gather(*(counters.sell(s, o, n, NOW) for s, o, n in sales))
+
+    assert sold == [True, True, True, True, False, False]
+    shard = await counters.counters.find_one({"_id": "e1:ga"})
+    assert shard is not None
+    assert [h["orderId"] for h in shard["holds"] if h.get("sold")] == ["a", "b", "late-1"]
+    assert counter_free(shard, NOW) == (6, 0)
+    other = await counters.counters.find_one({"_id": "e1:ga:1"})
+    assert other is not None
+    assert [h.get("sold") for h in other["holds"]] == [True]
+    # Again (a redelivery): sold already, nothing changes.
+    assert await asyncio.gather(counters.sell("e1:ga", "a", 2, NOW)) == [True]
+    assert await counters.counters.find_one({"_id": "e1:ga"}) == shard
+
+
+async def test_folds_that_arrive_together_move_each_sold_entry_into_sold_once(
+    counters: CounterStore,
+) -> None:
+    held = live_hold("c", 4)
+    await counters.counters.insert_many(
+        [
+            {
+                **SHARD,
+                "sold": 10,
+                "holds": [live_hold("a", 2, sold=True), live_hold("b", 3, sold=True), held],
+            },
+            {
+                **SHARD,
+                "_id": "e1:ga:1",
+                "shard": 1,
+                "sold": 0,
+                "holds": [live_hold("b", 1, sold=True)],
+            },
+        ]
+    )
+    folds = [("e1:ga", "a"), ("e1:ga", "b"), ("e1:ga:1", "b"), ("e1:ga", "c"), ("e1:ga", "x")]
+
+    for _ in range(2):  # the second time, a redelivery: nothing left to fold
+        await asyncio.gather(*(counters.fold(shard, order) for shard, order in folds))
+
+        shards = {doc["_id"]: doc async for doc in counters.counters.find()}
+        assert (shards["e1:ga"]["sold"], shards["e1:ga"]["holds"]) == (15, [held])
+        assert (shards["e1:ga:1"]["sold"], shards["e1:ga:1"]["holds"]) == (1, [])
