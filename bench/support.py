@@ -157,8 +157,8 @@ def _figure_table(figures: Any) -> list[str]:
     return [*lines, ""]
 
 
-def _row_table(rows: dict[str, dict[str, Any]]) -> list[str]:
-    """One line per row over the plain figures every row has, then each row's others."""
+def _row_table(rows: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """One line per row over the plain figures every row has; and each row's others."""
     first = next(iter(rows.values()), {})
     columns = [
         key
@@ -170,10 +170,11 @@ def _row_table(rows: dict[str, dict[str, Any]]) -> list[str]:
         cells = [str(v) if isinstance(v, str) else json.dumps(v) for v in map(row.get, columns)]
         lines.append(f"| {name} | " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     lines.append("")
+    details = []
     for name, row in rows.items():
         if rest := {key: value for key, value in row.items() if key not in columns}:
-            lines += [f"### {name}", "", *_figure_table(rest)]
-    return lines
+            details += [f"### {name}", "", *_figure_table(rest)]
+    return lines, details
 
 
 def results_markdown(report: dict[str, Any]) -> str:
@@ -187,11 +188,14 @@ def results_markdown(report: dict[str, Any]) -> str:
     ]
     for section, figures in report.items():
         lines += [f"## {section}", ""]
+        details: list[str] = []
         if isinstance(figures, dict) and isinstance(figures.get(ROWS), dict):
-            lines += _row_table(figures[ROWS])
+            table, details = _row_table(figures[ROWS])
+            lines += table
             figures = {key: value for key, value in figures.items() if key != ROWS}
-        if figures:
+        if figures:  # the section's own figures first, then each row's in detail
             lines += _figure_table(figures)
+        lines += details
     return "\n".join(lines)
 
 

@@ -8,9 +8,9 @@ QUANTITY = 1_000  # one general-admission type of this many tickets
 REQUESTS = 2_000  # single-ticket holds, one per buyer: QUANTITY of them must be refused
 LOOPS = (50, 10)  # concurrent buyers of a closed loop, one run each
 READERS = 5  # availability pollers while the 50-buyer run goes on
-# Runs of each empty/preloaded loop and of the seated sale: rates on this machine vary by a
-# fifth between runs of one commit, so the run with the median hold rate is reported,
-# beside every run's rate.
+# Runs of each empty/preloaded loop (the two stores taking turns) and of the seated sale:
+# rates on this machine vary by a fifth between runs of one commit, so the run with the
+# median hold rate is reported, beside every run's rate.
 REPEATS = 3
 PRICE = 49.5  # major units, as the API takes it
 PASSWORD = "flash-sale-password-1"
