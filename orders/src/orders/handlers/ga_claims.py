@@ -61,10 +61,9 @@ async def claim_units(
     return available
 
 
-async def sell_units(
-    ga: CounterInventory, order: Order, now: datetime
-) -> list[tuple[str, int]] | None:
-    """Mark every entry of the order sold → the (shard, n) sold, or None if units were lost.
+async def sell_units(ga: CounterInventory, order: Order, now: datetime) -> list[str] | None:
+    """Mark every entry of the order sold → the shards it was sold on, or None if units
+    were lost.
 
     An entry dropped after its expiry (by another claim's pruning) is gone for good: its
     units may be someone else's now, so the sale fails and the order is cancelled.
@@ -80,4 +79,4 @@ async def sell_units(
     for shard, _, n in entries:
         if not await ga.sell(shard, order.id, n, now):
             return None
-    return [(shard, n) for shard, _, n in entries]
+    return [shard for shard, _, _ in entries]

@@ -29,9 +29,9 @@ from ticketing_common.messaging import RetryLater
 log = logging.getLogger(__name__)
 
 
-async def _sell_hold(uow: OrdersUnit, order: Order, now: datetime) -> list[tuple[str, int]] | None:
-    """Turn the hold into a sale → the counter entries sold (shard, n), or None if units
-    were lost; idempotent."""
+async def _sell_hold(uow: OrdersUnit, order: Order, now: datetime) -> list[str] | None:
+    """Turn the hold into a sale → the counter shards its entries were sold on, or None if
+    units were lost; idempotent."""
     if (units := unit_ids(order)) and not await uow.inventory.sell_units(units, order.id):
         return None
     return await sell_units(uow.counters, order, now)
@@ -70,7 +70,7 @@ async def settle_payment(uow: OrdersUnit, order_id: str, payment_id: str, now: d
         tickets = issue_tickets(uow.ticket_keys, settling, show.ends_at if show else None)
         done, event = settling.complete(tickets)
         await uow.orders.replace_if_unchanged(settling, done, event)
-        for shard, _ in sold:
+        for shard in sold:
             await uow.counters.fold(shard, settling.id)
         await announce_order_change(uow, done)
         log.info("order completed", extra={"order_id": order_id})
